@@ -1,0 +1,25 @@
+# shortsmith: bot, render worker and scheduler. Same image for every role; the command picks one.
+FROM node:20-bookworm-slim AS deps
+WORKDIR /app
+# Toolchain for native modules (better-sqlite3) when no prebuilt binary matches.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
+    && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+COPY prisma ./prisma
+RUN npm ci --omit=dev --no-audit --no-fund
+
+FROM node:20-bookworm-slim
+# Debian's ffmpeg (libx264, libass, all filters we use) and fonts for libass fallbacks.
+RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg fonts-dejavu-core tini \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+ENV NODE_ENV=production DATA_DIR=/data
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=deps /app/generated ./generated
+COPY . .
+RUN mkdir -p /data && chown -R node:node /data
+USER node
+VOLUME ["/data"]
+# Migrations are applied by every command that opens the database, so start-up migrates.
+ENTRYPOINT ["tini", "--", "node", "bin/shortsmith.js"]
+CMD ["doctor"]

@@ -1,0 +1,60 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../core/config';
+import { ConfigError, UserError } from '../../core/errors';
+import { migrate } from '../../db/migrate';
+import { formatDoctor, runDoctor } from './doctor';
+
+const USAGE = `shortsmith — turn a topic into a finished vertical short video
+
+Usage:
+  shortsmith doctor      check configuration, database, ffmpeg, fonts and platform tokens
+  shortsmith migrate     apply pending database migrations
+  shortsmith help        this text
+
+Configuration comes from the environment; see README.md.`;
+
+type Handler = (args: string[]) => Promise<number>;
+
+const commands: Record<string, Handler> = {
+  async doctor() {
+    const rows = await runDoctor(loadConfig());
+    process.stdout.write(`${formatDoctor(rows)}\n`);
+    return rows.some((r) => r.state === 'error') ? 1 : 0;
+  },
+  async migrate() {
+    const config = loadConfig();
+    const report = await migrate(config.database.provider, config.database.url);
+    process.stdout.write(
+      report.applied.length
+        ? `Applied ${report.applied.length} migration(s): ${report.applied.join(', ')}\n`
+        : `Database is up to date (${report.alreadyApplied.length} migrations).\n`,
+    );
+    return 0;
+  },
+  async help() {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  },
+};
+
+/** Entry point of the `shortsmith` command. */
+export async function main(argv: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false });
+  const name = positionals[0] ?? 'help';
+  const handler = commands[name];
+  if (!handler) {
+    process.stderr.write(`Unknown command "${name}".\n\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    return await handler(argv.slice(1));
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof UserError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

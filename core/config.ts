@@ -1,0 +1,85 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './errors';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const url = (name: string) =>
+  optionalString.refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), {
+    message: `${name} must be an http(s) URL`,
+  });
+
+const positiveInt = (fallback: number) =>
+  optionalString
+    .refine((v) => v === undefined || /^[1-9]\d*$/.test(v), { message: 'must be a positive whole number' })
+    .transform((v) => (v === undefined ? fallback : Number(v)));
+
+/** Every environment variable shortsmith reads, with its default. README's table mirrors this. */
+const envSchema = z.object({
+  DATA_DIR: optionalString,
+  DATABASE_URL: optionalString.refine(
+    (v) => v === undefined || /^(file:|postgres(ql)?:\/\/)/.test(v),
+    { message: 'DATABASE_URL must start with file: (SQLite) or postgresql:// (PostgreSQL)' },
+  ),
+  LOG_LEVEL: optionalString.pipe(
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  ),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: url('OPENAI_BASE_URL'),
+  OPENAI_MODEL: optionalString,
+  DISCORD_TOKEN: optionalString,
+  DISCORD_API_URL: url('DISCORD_API_URL'),
+  TELEGRAM_BOT_TOKEN: optionalString,
+  TELEGRAM_API_ROOT: url('TELEGRAM_API_ROOT'),
+  FFMPEG_PATH: optionalString,
+  FFPROBE_PATH: optionalString,
+  RENDER_CONCURRENCY: positiveInt(1),
+});
+
+export type Env = Record<string, string | undefined>;
+
+export interface Config {
+  dataDir: string;
+  database: { provider: 'sqlite' | 'postgresql'; url: string };
+  logLevel: string;
+  openai: { apiKey?: string; baseURL?: string; model: string };
+  discord: { token?: string; apiUrl?: string };
+  telegram: { token?: string; apiRoot?: string };
+  ffmpeg: { ffmpegPath?: string; ffprobePath?: string };
+  render: { concurrency: number };
+}
+
+/** Parses the environment once; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.DATA_DIR ?? 'data');
+  const dbUrl = e.DATABASE_URL ?? `file:${resolve(dataDir, 'shortsmith.db')}`;
+  return {
+    dataDir,
+    database: { provider: dbUrl.startsWith('file:') ? 'sqlite' : 'postgresql', url: dbUrl },
+    logLevel: e.LOG_LEVEL ?? 'info',
+    openai: { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL ?? 'gpt-4o-mini' },
+    discord: { token: e.DISCORD_TOKEN, apiUrl: e.DISCORD_API_URL },
+    telegram: { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT },
+    ffmpeg: { ffmpegPath: e.FFMPEG_PATH, ffprobePath: e.FFPROBE_PATH },
+    render: { concurrency: e.RENDER_CONCURRENCY },
+  };
+}
+
+/** The SQLite file path behind a `file:` URL (relative paths resolve from the working directory). */
+export function sqlitePath(databaseUrl: string): string {
+  return resolve(databaseUrl.replace(/^file:/, '').split('?')[0] ?? '');
+}
+
+/** A database URL with its password masked, safe to print. */
+export function redactUrl(databaseUrl: string): string {
+  return databaseUrl.replace(/\/\/([^:/@]+):([^@]+)@/, '//$1:***@');
+}

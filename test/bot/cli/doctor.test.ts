@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../../core/config';
+import { formatDoctor, runDoctor } from '../../../bot/cli/doctor';
+import { sendJson, startFakeServer, type FakeServer } from '../../support/fakes/http';
+
+const GOOD = 'good-token';
+let fake: FakeServer;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'shortsmith-doctor-'));
+  fake = await startFakeServer((req, res) => {
+    if (req.path === '/discord/v10/users/@me') {
+      return req.headers.authorization === `Bot ${GOOD}` ? sendJson(res, 200, { id: '1', username: 'smithbot' }) : sendJson(res, 401, { message: '401: Unauthorized' });
+    }
+    if (req.path === `/tg/bot${GOOD}/getMe`) return sendJson(res, 200, { ok: true, result: { id: 2, username: 'smith_bot' } });
+    if (req.path.startsWith('/tg/')) return sendJson(res, 401, { ok: false, description: 'Unauthorized' });
+    if (req.path === '/v1/models') return req.headers.authorization === `Bearer ${GOOD}` ? sendJson(res, 200, { data: [] }) : sendJson(res, 401, {});
+    sendJson(res, 404, {});
+  });
+});
+afterAll(async () => {
+  await fake.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('shortsmith doctor', () => {
+  it('reports working services as ok', async () => {
+    const rows = await runDoctor(loadConfig({
+      DATA_DIR: dataDir, DISCORD_TOKEN: GOOD, DISCORD_API_URL: `${fake.url}/discord`,
+      TELEGRAM_BOT_TOKEN: GOOD, TELEGRAM_API_ROOT: `${fake.url}/tg`, OPENAI_API_KEY: GOOD, OPENAI_BASE_URL: `${fake.url}/v1`,
+    }));
+    const byName = Object.fromEntries(rows.map((r) => [r.name, r]));
+    expect(byName.database?.state).toBe('ok');
+    expect(byName.migrations?.state).toBe('ok');
+    expect(byName.ffmpeg?.state).toBe('ok');
+    expect(byName.fonts?.state).toBe('ok');
+    expect(byName.discord).toMatchObject({ state: 'ok', detail: 'logged in as smithbot' });
+    expect(byName.telegram).toMatchObject({ state: 'ok', detail: 'logged in as @smith_bot' });
+    expect(byName.openai?.state).toBe('ok');
+  });
+
+  it('says what is wrong and what to do, without printing secrets', async () => {
+    const secret = 'sk-THISISASECRETKEY1234567890';
+    const closed = await startFakeServer(() => undefined);
+    await closed.close();
+    const rows = await runDoctor(loadConfig({
+      DATA_DIR: dataDir, DISCORD_TOKEN: 'bad', DISCORD_API_URL: `${fake.url}/discord`,
+      TELEGRAM_BOT_TOKEN: 'bad', TELEGRAM_API_ROOT: `${fake.url}/tg`,
+      OPENAI_API_KEY: secret, OPENAI_BASE_URL: `${closed.url}/v1`,
+    }));
+    const byName = Object.fromEntries(rows.map((r) => [r.name, r]));
+    expect(byName.discord).toMatchObject({ state: 'error', detail: 'token refused (HTTP 401)' });
+    expect(byName.discord?.advice).toMatch(/Developer Portal/);
+    expect(byName.telegram?.state).toBe('error');
+    expect(byName.openai?.state).toBe('error');
+    expect(byName.openai?.detail).toMatch(/cannot connect/);
+    const text = formatDoctor(rows);
+    expect(text).not.toContain(secret);
+    expect(text).not.toContain('bad');
+  });
+
+  it('reports platforms without tokens as off, not as errors', async () => {
+    const rows = await runDoctor(loadConfig({ DATA_DIR: dataDir }));
+    expect(rows.filter((r) => ['discord', 'telegram', 'openai'].includes(r.name)).map((r) => r.state)).toEqual(['off', 'off', 'off']);
+  });
+});
