@@ -30,6 +30,7 @@ const envSchema = z.object({
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: url('OPENAI_BASE_URL'),
   OPENAI_MODEL: optionalString,
+  OPENAI_TIMEOUT_MS: positiveInt(60_000),
   DISCORD_TOKEN: optionalString,
   DISCORD_API_URL: url('DISCORD_API_URL'),
   TELEGRAM_BOT_TOKEN: optionalString,
@@ -45,7 +46,7 @@ export interface Config {
   dataDir: string;
   database: { provider: 'sqlite' | 'postgresql'; url: string };
   logLevel: string;
-  openai: { apiKey?: string; baseURL?: string; model: string };
+  openai: { apiKey?: string; baseURL?: string; model: string; timeoutMs: number };
   discord: { token?: string; apiUrl?: string };
   telegram: { token?: string; apiRoot?: string };
   ffmpeg: { ffmpegPath?: string; ffprobePath?: string };
@@ -66,7 +67,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     database: { provider: dbUrl.startsWith('file:') ? 'sqlite' : 'postgresql', url: dbUrl },
     logLevel: e.LOG_LEVEL ?? 'info',
-    openai: { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL ?? 'gpt-4o-mini' },
+    openai: { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL ?? 'gpt-4o-mini', timeoutMs: e.OPENAI_TIMEOUT_MS },
     discord: { token: e.DISCORD_TOKEN, apiUrl: e.DISCORD_API_URL },
     telegram: { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT },
     ffmpeg: { ffmpegPath: e.FFMPEG_PATH, ffprobePath: e.FFPROBE_PATH },

@@ -3,12 +3,16 @@ import { loadConfig } from '../../core/config';
 import { ConfigError, UserError } from '../../core/errors';
 import { migrate } from '../../db/migrate';
 import { formatDoctor, runDoctor } from './doctor';
+import { planCommand } from './planCommand';
 
 const USAGE = `shortsmith — turn a topic into a finished vertical short video
 
 Usage:
   shortsmith doctor      check configuration, database, ffmpeg, fonts and platform tokens
   shortsmith migrate     apply pending database migrations
+  shortsmith plan "<topic>" [--niche N] [--length 60|90|120|180] [--tempo slow|normal|fast]
+                  [--voice V] [--language en] [--style S] [--hook 1-5] [--json]
+                         write five hooks and a full plan (offline without OPENAI_API_KEY)
   shortsmith help        this text
 
 Configuration comes from the environment; see README.md.`;
@@ -31,6 +35,7 @@ const commands: Record<string, Handler> = {
     );
     return 0;
   },
+  plan: planCommand,
   async help() {
     process.stdout.write(`${USAGE}\n`);
     return 0;

@@ -57,6 +57,7 @@ export async function createPlanVersion(
   projectId: string,
   plan: PlanInput,
   status: ProjectStatus,
+  from: readonly ProjectStatus[] = projectSourcesFor(status),
 ): Promise<PlanVersionView> {
   let t = 0;
   const scenes = (plan.scenes ?? []).map((s, idx) => {
@@ -81,7 +82,7 @@ export async function createPlanVersion(
       include: { scenes: true },
     });
     const { count } = await tx.project.updateMany({
-      where: { id: projectId, status: { in: projectSourcesFor(status) } },
+      where: { id: projectId, status: { in: projectSourcesFor(status).filter((f) => from.includes(f)) } },
       data: { status, latestPlanVersionId: pv.id },
     });
     if (count !== 1) {

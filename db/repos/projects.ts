@@ -89,3 +89,12 @@ export async function addPlanCost(db: Db, id: string, micros: number): Promise<v
   if (micros <= 0) return;
   await db.project.update({ where: { id }, data: { planCostMicros: { increment: Math.round(micros) } } });
 }
+
+/** Updates a project's render settings (voice, tempo, length, style). */
+export async function updateProjectRow(
+  db: Db,
+  id: string,
+  data: Partial<Pick<Project, 'voicePreset' | 'tempo' | 'targetLengthSec' | 'visualStylePreset'>>,
+): Promise<void> {
+  await db.project.update({ where: { id }, data });
+}

@@ -1,0 +1,90 @@
+import type { ServerResponse } from 'node:http';
+import { sendJson, startFakeServer, type FakeServer, type RecordedRequest } from './http';
+
+/** What a scripted chat answer may be: a JSON value (sent as content), raw text, or an HTTP error. */
+export type ChatReply =
+  | { json: unknown }
+  | { text: string }
+  | { status: number; headers?: Record<string, string>; body?: unknown };
+
+export interface ChatCall {
+  schemaName: string;
+  messages: { role: string; content: string }[];
+  request: Record<string, unknown>;
+}
+
+export interface FakeOpenAI extends FakeServer {
+  baseURL: string;
+  chatCalls: ChatCall[];
+  /** Replies used before the default answer, in order, per schema name. */
+  script: Map<string, ChatReply[]>;
+}
+
+const USAGE = { prompt_tokens: 1000, completion_tokens: 500, total_tokens: 1500 };
+
+function defaultAnswer(call: ChatCall): unknown {
+  const first = JSON.parse(call.messages.find((m) => m.role === 'user')?.content ?? '{}') as Record<string, unknown>;
+  const effects = (first.allowedEffects as string[] | undefined) ?? ['static'];
+  const scene = (i: number, maxWords: number) => ({
+    narrationText: Array.from({ length: Math.max(3, maxWords - 2) }, (_, k) => (k === 0 ? `Scene${i}` : 'word')).join(' ') + '.',
+    onScreenText: `S${i}`,
+    visualPrompt: `a picture for scene ${i}`,
+    effectPreset: effects[i % effects.length],
+  });
+  switch (call.schemaName) {
+    case 'hooks':
+      return { hooks: [1, 2, 3, 4, 5].map((n) => `AI hook ${n} about ${String(first.topic).slice(0, 40)}`) };
+    case 'outline':
+      return { beats: (first.beats as string[]).map((label) => ({ label, summary: `what happens in ${label}` })) };
+    case 'scenes':
+      return { scenes: (first.scenes as { maxWords: number }[]).map((s, i) => scene(i, s.maxWords)) };
+    case 'scene': {
+      const spec = first.scene as { index: number; maxWords: number };
+      return { scene: { ...scene(spec.index, spec.maxWords), narrationText: `Fresh scene ${spec.index} words here.` } };
+    }
+    case 'shorten':
+      return { narrationText: 'Shorter narration.' };
+    default:
+      return {};
+  }
+}
+
+function reply(res: ServerResponse, r: ChatReply, model: string): void {
+  if ('status' in r) {
+    res.writeHead(r.status, { 'content-type': 'application/json', ...(r.headers ?? {}) });
+    res.end(JSON.stringify(r.body ?? { error: { message: 'fake error', type: 'fake' } }));
+    return;
+  }
+  const content = 'json' in r ? JSON.stringify(r.json) : r.text;
+  sendJson(res, 200, {
+    id: 'chatcmpl-fake', object: 'chat.completion', created: 0, model,
+    choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content, refusal: null } }],
+    usage: USAGE,
+  });
+}
+
+/** A fake OpenAI-compatible server on 127.0.0.1 speaking chat completions (more APIs as needed). */
+export async function startFakeOpenAI(extra?: (req: RecordedRequest, res: ServerResponse) => boolean): Promise<FakeOpenAI> {
+  const chatCalls: ChatCall[] = [];
+  const script = new Map<string, ChatReply[]>();
+  const server = await startFakeServer((req, res) => {
+    if (extra?.(req, res)) return;
+    if (req.method === 'POST' && req.path === '/v1/chat/completions') {
+      const body = JSON.parse(req.body.toString('utf8')) as Record<string, unknown>;
+      const format = body.response_format as { json_schema?: { name?: string } } | undefined;
+      const call: ChatCall = {
+        schemaName: format?.json_schema?.name ?? '',
+        messages: body.messages as ChatCall['messages'],
+        request: body,
+      };
+      chatCalls.push(call);
+      const queued = script.get(call.schemaName)?.shift();
+      return reply(res, queued ?? { json: defaultAnswer(call) }, String(body.model));
+    }
+    sendJson(res, 404, { error: { message: `no fake for ${req.method} ${req.path}` } });
+  });
+  return { ...server, baseURL: `${server.url}/v1`, chatCalls, script };
+}
+
+/** Cost the fake's fixed usage comes to for gpt-4o-mini, in micro-dollars. */
+export const FAKE_CALL_COST_MICROS = Math.round(USAGE.prompt_tokens * 0.15 + USAGE.completion_tokens * 0.6);
