@@ -38,6 +38,10 @@ const envSchema = z.object({
   FFMPEG_PATH: optionalString,
   FFPROBE_PATH: optionalString,
   RENDER_CONCURRENCY: positiveInt(1),
+  RENDER_SIZE: optionalString.refine((v) => v === undefined || /^\d{2,4}x\d{2,4}$/.test(v), { message: 'must look like 1080x1920' }),
+  RENDER_PRESET: optionalString.pipe(z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).optional()),
+  RENDER_CRF: optionalString.refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) <= 51), { message: 'must be 0–51' }),
+  MUSIC_DIR: optionalString,
 });
 
 export type Env = Record<string, string | undefined>;
@@ -50,7 +54,7 @@ export interface Config {
   discord: { token?: string; apiUrl?: string };
   telegram: { token?: string; apiRoot?: string };
   ffmpeg: { ffmpegPath?: string; ffprobePath?: string };
-  render: { concurrency: number };
+  render: { concurrency: number; width: number; height: number; preset: string; crf: number; musicDir?: string };
 }
 
 /** Parses the environment once; throws ConfigError naming every bad variable. */
@@ -71,7 +75,14 @@ export function loadConfig(env: Env = process.env): Config {
     discord: { token: e.DISCORD_TOKEN, apiUrl: e.DISCORD_API_URL },
     telegram: { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT },
     ffmpeg: { ffmpegPath: e.FFMPEG_PATH, ffprobePath: e.FFPROBE_PATH },
-    render: { concurrency: e.RENDER_CONCURRENCY },
+    render: {
+      concurrency: e.RENDER_CONCURRENCY,
+      width: Number((e.RENDER_SIZE ?? '1080x1920').split('x')[0]),
+      height: Number((e.RENDER_SIZE ?? '1080x1920').split('x')[1]),
+      preset: e.RENDER_PRESET ?? 'superfast',
+      crf: e.RENDER_CRF === undefined ? 21 : Number(e.RENDER_CRF),
+      musicDir: e.MUSIC_DIR ? resolve(e.MUSIC_DIR) : undefined,
+    },
   };
 }
 

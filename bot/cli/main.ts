@@ -4,6 +4,7 @@ import { ConfigError, UserError } from '../../core/errors';
 import { migrate } from '../../db/migrate';
 import { formatDoctor, runDoctor } from './doctor';
 import { planCommand } from './planCommand';
+import { demoCommand } from './demo';
 
 const USAGE = `shortsmith — turn a topic into a finished vertical short video
 
@@ -13,6 +14,8 @@ Usage:
   shortsmith plan "<topic>" [--niche N] [--length 60|90|120|180] [--tempo slow|normal|fast]
                   [--voice V] [--language en] [--style S] [--hook 1-5] [--json]
                          write five hooks and a full plan (offline without OPENAI_API_KEY)
+  shortsmith demo "<topic>" [same options] [--yes]
+                         the whole flow in the terminal: hooks, plan, approve, render; prints the mp4 path
   shortsmith help        this text
 
 Configuration comes from the environment; see README.md.`;
@@ -36,6 +39,7 @@ const commands: Record<string, Handler> = {
     return 0;
   },
   plan: planCommand,
+  demo: demoCommand,
   async help() {
     process.stdout.write(`${USAGE}\n`);
     return 0;

@@ -1,0 +1,72 @@
+import type { Config } from '../../core/config';
+import type { Logger } from '../../core/logger';
+import type { Db, Project } from '../../db/client';
+import type { PipelineStep } from '../../db/json';
+import type { PlanVersionView } from '../../db/repos/planVersions';
+import type { RunView } from '../../db/repos/runs';
+import type { NichePack } from '../plan/packs';
+import type { ImageProvider } from '../providers/images/types';
+import type { SpeechProvider, TimingProvider } from '../providers/speech/types';
+import type { Binaries } from './binaries';
+import type { ZoomMethod } from './graph/motion';
+import type { WorkerPool } from './workers/pool';
+
+/** Output size and encoder settings of a render. */
+export interface RenderFormat {
+  width: number;
+  height: number;
+  fps: number;
+  preset: string;
+  crf: number;
+}
+
+/** Everything the steps share for the life of the process. */
+export interface RenderServices {
+  config: Config;
+  db: Db;
+  log: Logger;
+  bins: Binaries;
+  zoom: ZoomMethod;
+  pool: WorkerPool;
+  speech: SpeechProvider;
+  /** Null when the speech engine gives word timings itself (offline). */
+  timings: TimingProvider | null;
+  images: ImageProvider;
+  format: RenderFormat;
+  /** Music files folder (MUSIC_DIR), or null for generated music. */
+  musicDir: string | null;
+}
+
+/** The run being rendered, with what it renders. */
+export interface RenderJob {
+  run: RunView;
+  project: Project;
+  plan: PlanVersionView;
+  pack: NichePack;
+  dir: string;
+}
+
+/** What each finished step recorded, by step (read by later steps). */
+export type StepOutputs = Partial<Record<PipelineStep, Record<string, unknown>>>;
+
+export interface StepHelpers {
+  services: RenderServices;
+  signal: AbortSignal;
+  /** Fraction (0–1) of this step done. */
+  progress(fraction: number): void;
+  log(message: string, level?: 'info' | 'warn'): void;
+  addCost(micros: number): void;
+  outputs: StepOutputs;
+}
+
+/** A render step: `(job, helpers) → outputs`. `inputs` decides whether a stored result still holds. */
+export interface RenderStep {
+  name: PipelineStep;
+  weight: number;
+  timeoutMs: number;
+  /** Everything that affects this step's result, hashed to decide whether it can be skipped. */
+  inputs(job: RenderJob, outputs: StepOutputs, services: RenderServices): unknown;
+  /** Files the outputs point at (checked before skipping). */
+  files(outputs: Record<string, unknown>): string[];
+  run(job: RenderJob, h: StepHelpers): Promise<Record<string, unknown>>;
+}

@@ -1,0 +1,43 @@
+import type { PipelineStep } from '../../db/json';
+
+/**
+ * Expected seconds per step for a video of `lengthSec` with `scenes` scenes, offline on a
+ * 2-core machine (from `npm run bench`); OpenAI steps are network-bound and slower to start.
+ */
+export function expectedStepSeconds(step: PipelineStep, lengthSec: number, scenes: number, offline: boolean): number {
+  switch (step) {
+    case 'tts_generate': return offline ? 0.05 * lengthSec + 0.3 : 1.5 * scenes;
+    case 'asr_align': return offline ? 0.1 : 1 * scenes;
+    case 'images_generate': return offline ? 0.35 * scenes : 6 * scenes;
+    case 'captions_build': return 0.1;
+    case 'music_build': return offline ? 0.02 * lengthSec : 0.1;
+    case 'ffmpeg_render': return 0.3 * lengthSec;
+    case 'finalize_artifacts': return 0.03 * lengthSec + 1;
+  }
+}
+
+/**
+ * Remaining time: the current step extrapolated from its own progress, plus the expected time
+ * of the steps after it, scaled by how fast this machine has been so far.
+ */
+export class EtaEstimator {
+  private speed = 1;
+  private doneExpected = 0;
+  private doneActual = 0;
+
+  constructor(private readonly expected: (step: PipelineStep) => number) {}
+
+  /** Records a finished step's wall time, refining the machine's speed factor. */
+  finished(step: PipelineStep, seconds: number): void {
+    this.doneExpected += this.expected(step);
+    this.doneActual += seconds;
+    if (this.doneExpected > 0.5) this.speed = Math.min(10, Math.max(0.1, this.doneActual / this.doneExpected));
+  }
+
+  /** Seconds left, given the current step, its fraction done and seconds spent in it. */
+  remaining(current: PipelineStep, fraction: number, elapsedInStep: number, later: PipelineStep[]): number {
+    const expectedNow = this.expected(current) * this.speed;
+    const left = fraction > 0.05 ? (elapsedInStep / fraction) * (1 - fraction) : Math.max(0, expectedNow - elapsedInStep);
+    return Math.max(0, left + later.reduce((s, st) => s + this.expected(st) * this.speed, 0));
+  }
+}

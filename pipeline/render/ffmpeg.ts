@@ -1,0 +1,91 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+export interface FfmpegRunOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /** Seconds of output written so far (parsed from `-progress pipe:1`). */
+  onProgress?: (outSec: number) => void;
+  /** Receives the child's peak resident memory (bytes) when it exits, where /proc allows. */
+  onPeakRss?: (bytes: number) => void;
+}
+
+export class FfmpegError extends Error {
+  override readonly name = 'FfmpegError';
+  constructor(message: string, readonly stderr: string, readonly code: number | null) {
+    super(message);
+  }
+}
+
+function peakRss(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Runs ffmpeg (or ffprobe) as a child process. Abort or timeout kills it at once (SIGKILL): a
+ * canceled render leaves no encoder behind. Rejects with FfmpegError carrying stderr's tail.
+ */
+export function runFfmpeg(binary: string, args: string[], opts: FfmpegRunOptions = {}): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    if (opts.signal?.aborted) return reject(abortError());
+    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let peak = 0;
+    let settled = false;
+    const rssTimer = opts.onPeakRss ? setInterval(() => (peak = Math.max(peak, peakRss(child.pid))), 250) : undefined;
+    const timer = opts.timeoutMs ? setTimeout(() => finish(new FfmpegError(`ffmpeg timed out after ${Math.round(opts.timeoutMs! / 1000)} s`, stderr, null)), opts.timeoutMs) : undefined;
+    const onAbort = () => finish(abortError());
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+    function finish(err?: Error): void {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearInterval(rssTimer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      if (err) {
+        child.kill('SIGKILL');
+        reject(err);
+      } else resolve({ stdout, stderr });
+    }
+
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      stdout = (stdout + chunk).slice(-65536);
+      if (!opts.onProgress) return;
+      for (const m of chunk.matchAll(/out_time=(\d+):(\d+):(\d+(?:\.\d+)?)/g)) {
+        opts.onProgress(Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]));
+      }
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-16384);
+    });
+    child.on('error', (err) => finish(err));
+    child.on('close', (code) => {
+      peak = Math.max(peak, peakRss(child.pid));
+      if (opts.onPeakRss && peak) opts.onPeakRss(peak);
+      if (code === 0) finish();
+      else finish(new FfmpegError(`ffmpeg exited with code ${code}: ${lastLines(stderr)}`, stderr, code));
+    });
+  });
+}
+
+function lastLines(text: string): string {
+  return text.trim().split('\n').filter((l) => !l.startsWith('Fontconfig')).slice(-3).join(' | ');
+}
+
+export function abortError(): Error {
+  const err = new Error('The operation was aborted');
+  err.name = 'AbortError';
+  return err;
+}
+
+export const isAbortError = (err: unknown): boolean => err instanceof Error && err.name === 'AbortError';

@@ -1,0 +1,37 @@
+import { randomUUID } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+
+/** Writes a file atomically: a temporary sibling, then rename (a crash never leaves half a file). */
+export function writeAtomic(path: string, data: string | Buffer): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${randomUUID().slice(0, 8)}.part`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
+/** Copies a file atomically. */
+export function copyAtomic(from: string, to: string): void {
+  mkdirSync(dirname(to), { recursive: true });
+  const tmp = `${to}.${randomUUID().slice(0, 8)}.part`;
+  copyFileSync(from, tmp);
+  renameSync(tmp, to);
+}
+
+/** A run's working folder. */
+export const runDir = (dataDir: string, runId: string): string => join(dataDir, 'runs', runId);
+
+/** Where a cached binary payload lives. */
+export const cacheFile = (dataDir: string, kind: string, hash: string, ext: string): string =>
+  join(dataDir, 'cache', kind, `${hash.replace(/^[a-z]+:/, '').slice(0, 40)}.${ext}`);
+
+/** Resolves a stored path (relative to DATA_DIR) to an absolute one. */
+export const resolveData = (dataDir: string, p: string): string => (isAbsolute(p) ? p : join(dataDir, p));
+
+/** True when every path exists. */
+export const allExist = (paths: string[]): boolean => paths.every((p) => existsSync(p));
+
+/** Removes `*.part` leftovers and a folder of partial output. */
+export function removeQuietly(path: string): void {
+  rmSync(path, { recursive: true, force: true });
+}

@@ -1,0 +1,61 @@
+import { buildMotionFilter, sourceScale, type ZoomMethod } from './motion';
+
+export interface VideoScene {
+  effectPreset: string;
+  /** Frames this scene lasts (already rounded so the total matches the audio). */
+  frames: number;
+}
+
+export interface VideoGraphInput {
+  width: number;
+  height: number;
+  fps: number;
+  scenes: VideoScene[];
+  /** Filter-escaped path of the ASS file, or null for none (the encoder floor). */
+  assFilterArg: string | null;
+  zoom: ZoomMethod;
+  /** false: no motion at all (the encoder floor measurement). */
+  motion?: boolean;
+}
+
+/**
+ * The video half of the render graph: each scene's still is scaled once, looped in the graph
+ * (decoded once, not per frame), moved by its preset, then all scenes are concatenated and the
+ * captions burned in. Input i is scene i's image. Output label: [vout].
+ */
+export function buildVideoGraph(input: VideoGraphInput): string {
+  const { width: w, height: h, fps } = input;
+  const chains = input.scenes.map((scene, i) => {
+    const preset = input.motion === false ? 'static' : scene.effectPreset;
+    const m = sourceScale(preset);
+    const sw = 2 * Math.ceil((w * m) / 2);
+    const sh = 2 * Math.ceil((h * m) / 2);
+    const fit = `scale=${sw}:${sh}:force_original_aspect_ratio=increase,crop=${sw}:${sh},setsar=1`;
+    const loop = `loop=loop=${scene.frames - 1}:size=1:start=0,setpts=N/${fps}/TB`;
+    const motion = buildMotionFilter(preset, { width: w, height: h, fps, frames: scene.frames, zoom: input.zoom });
+    // Pans move in whole pixels; yuv444p keeps odd offsets (4:2:0 would snap them to 2 px steps).
+    const format = preset.startsWith('pan') || preset.startsWith('tilt') ? 'yuv444p' : 'yuv420p';
+    return `[${i}:v]${fit},format=${format},${loop},${motion},setsar=1,format=yuv420p[s${i}]`;
+  });
+  const labels = input.scenes.map((_, i) => `[s${i}]`).join('');
+  const tail = input.assFilterArg ? `,ass=${input.assFilterArg}` : '';
+  return [...chains, `${labels}concat=n=${input.scenes.length}:v=1:a=0${tail},format=yuv420p[vout]`].join(';');
+}
+
+/** Escapes a value for use inside a filter argument (filtergraph quoting rules). */
+export function escapeFilterValue(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "'\\\\\\''").replace(/:/g, '\\:')}'`;
+}
+
+/** Frames per scene from durations, rounding so the running total never drifts. */
+export function framesFor(durations: number[], fps: number): number[] {
+  let acc = 0;
+  let prevFrames = 0;
+  return durations.map((d) => {
+    acc += d;
+    const total = Math.round(acc * fps);
+    const f = Math.max(1, total - prevFrames);
+    prevFrames += f;
+    return f;
+  });
+}

@@ -1,0 +1,172 @@
+import { createHash } from 'node:crypto';
+import { GlobalFonts, createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
+import { bundledFonts } from '../fonts';
+
+export interface ArtRequest {
+  width: number;
+  height: number;
+  /** Pack palette: dark, mid, accent (#RRGGBB). */
+  palette: [string, string, string];
+  /** Words to feature (the scene's on-screen text or key words). */
+  title: string;
+  subtitle: string;
+  /** Seed text so each scene gets its own composition, the same every time. */
+  seed: string;
+  sceneNumber: number;
+}
+
+let fontsReady = false;
+function ensureFonts(): void {
+  if (fontsReady) return;
+  const fonts = bundledFonts();
+  GlobalFonts.registerFromPath(fonts.display.file, 'ShortsmithDisplay');
+  GlobalFonts.registerFromPath(fonts.caption.file, 'ShortsmithCaption');
+  fontsReady = true;
+}
+
+function seeded(seed: string): () => number {
+  let a = createHash('sha256').update(seed).digest().readUInt32LE(0);
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function withAlpha(hex: string, alpha: number): string {
+  const n = Number.parseInt(hex.slice(1), 16);
+  return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha})`;
+}
+
+type Motif = (g: SKRSContext2D, w: number, h: number, accent: string, mid: string, r: () => number) => void;
+
+const MOTIFS: Motif[] = [
+  // Orbs: soft glowing circles at different depths.
+  (g, w, h, accent, mid, r) => {
+    for (let i = 0; i < 14; i++) {
+      const x = r() * w, y = r() * h, rad = 60 + r() * 320;
+      const grad = g.createRadialGradient(x, y, 0, x, y, rad);
+      grad.addColorStop(0, withAlpha(i % 3 ? mid : accent, 0.55));
+      grad.addColorStop(1, withAlpha(mid, 0));
+      g.fillStyle = grad;
+      g.fillRect(x - rad, y - rad, rad * 2, rad * 2);
+    }
+  },
+  // Rays from a focal point, like light through a window.
+  (g, w, h, accent, _mid, r) => {
+    const cx = w * (0.2 + r() * 0.6), cy = h * (0.15 + r() * 0.3);
+    for (let i = 0; i < 22; i++) {
+      const a = (i / 22) * Math.PI * 2 + r() * 0.1;
+      g.beginPath();
+      g.moveTo(cx, cy);
+      g.lineTo(cx + Math.cos(a) * h * 1.5, cy + Math.sin(a) * h * 1.5);
+      g.lineTo(cx + Math.cos(a + 0.06) * h * 1.5, cy + Math.sin(a + 0.06) * h * 1.5);
+      g.closePath();
+      g.fillStyle = withAlpha(accent, 0.05 + r() * 0.08);
+      g.fill();
+    }
+  },
+  // Diagonal bands.
+  (g, w, h, accent, mid, r) => {
+    g.save();
+    g.translate(w / 2, h / 2);
+    g.rotate(-0.5 + r() * 0.3);
+    for (let i = -8; i < 8; i++) {
+      g.fillStyle = withAlpha(i % 2 ? accent : mid, 0.08 + r() * 0.12);
+      g.fillRect(-w * 1.5, i * 170 + r() * 40, w * 3, 60 + r() * 90);
+    }
+    g.restore();
+  },
+  // Concentric rings, off-centre.
+  (g, w, h, accent, mid, r) => {
+    const cx = w * (0.3 + r() * 0.4), cy = h * (0.3 + r() * 0.4);
+    for (let i = 18; i > 0; i--) {
+      g.beginPath();
+      g.arc(cx, cy, i * 70, 0, Math.PI * 2);
+      g.lineWidth = 6 + r() * 18;
+      g.strokeStyle = withAlpha(i % 2 ? accent : mid, 0.1 + r() * 0.2);
+      g.stroke();
+    }
+  },
+  // Constellation: points joined by thin lines.
+  (g, w, h, accent, _mid, r) => {
+    const pts = Array.from({ length: 36 }, () => [r() * w, r() * h] as const);
+    g.strokeStyle = withAlpha(accent, 0.25);
+    g.lineWidth = 2;
+    for (let i = 1; i < pts.length; i++) {
+      const [x1, y1] = pts[i - 1]!, [x2, y2] = pts[i]!;
+      if (Math.hypot(x2 - x1, y2 - y1) < 600) {
+        g.beginPath(); g.moveTo(x1, y1); g.lineTo(x2, y2); g.stroke();
+      }
+    }
+    for (const [x, y] of pts) {
+      g.fillStyle = withAlpha(accent, 0.8);
+      g.beginPath(); g.arc(x, y, 4 + r() * 8, 0, Math.PI * 2); g.fill();
+    }
+  },
+];
+
+function fitFont(g: SKRSContext2D, text: string, family: string, maxWidth: number, start: number): number {
+  let size = start;
+  g.font = `${size}px ${family}`;
+  while (size > 40 && g.measureText(text).width > maxWidth) {
+    size -= 6;
+    g.font = `${size}px ${family}`;
+  }
+  return size;
+}
+
+/**
+ * Draws a scene's offline artwork: a gradient in the pack palette, one of several motifs, a
+ * vignette and the scene's key words, composed for 9:16 with the text clear of the caption zone.
+ * Returns PNG bytes. CPU-heavy: call it from a worker thread.
+ */
+export function drawArt(req: ArtRequest): Buffer {
+  ensureFonts();
+  const { width: w, height: h } = req;
+  const [dark, mid, accent] = req.palette;
+  const r = seeded(req.seed);
+  const canvas = createCanvas(w, h);
+  const g = canvas.getContext('2d');
+  const bg = g.createLinearGradient(0, 0, w * r(), h);
+  bg.addColorStop(0, dark);
+  bg.addColorStop(0.55 + r() * 0.2, mid);
+  bg.addColorStop(1, dark);
+  g.fillStyle = bg;
+  g.fillRect(0, 0, w, h);
+  MOTIFS[Math.floor(r() * MOTIFS.length)]!(g, w, h, accent, mid, r);
+
+  const vignette = g.createRadialGradient(w / 2, h / 2, h * 0.2, w / 2, h / 2, h * 0.75);
+  vignette.addColorStop(0, 'rgba(0,0,0,0)');
+  vignette.addColorStop(1, 'rgba(0,0,0,0.6)');
+  g.fillStyle = vignette;
+  g.fillRect(0, 0, w, h);
+
+  // Key words in the upper-middle third: clear of the top bar and of the captions lower down.
+  const s = w / 1080;
+  const title = req.title.toUpperCase();
+  if (title) {
+    const size = fitFont(g, title, 'ShortsmithDisplay', w * 0.8, Math.round(150 * s));
+    g.textAlign = 'center';
+    g.textBaseline = 'middle';
+    g.shadowColor = 'rgba(0,0,0,0.7)';
+    g.shadowBlur = 30 * s;
+    g.fillStyle = '#ffffff';
+    g.fillText(title, w / 2, h * 0.36);
+    g.shadowBlur = 0;
+    g.fillStyle = accent;
+    g.fillRect(w / 2 - 90 * s, h * 0.36 + size * 0.62, 180 * s, 10 * s);
+  }
+  if (req.subtitle) {
+    fitFont(g, req.subtitle, 'ShortsmithCaption', w * 0.78, Math.round(46 * s));
+    g.fillStyle = withAlpha('#ffffff', 0.8);
+    g.textAlign = 'center';
+    g.fillText(req.subtitle, w / 2, h * 0.36 + 150 * s);
+  }
+  g.font = `${Math.round(34 * s)}px ShortsmithCaption`;
+  g.fillStyle = withAlpha(accent, 0.9);
+  g.textAlign = 'left';
+  g.fillText(String(req.sceneNumber).padStart(2, '0'), 60 * s, h * 0.2);
+  return canvas.toBuffer('image/png');
+}

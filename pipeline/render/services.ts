@@ -1,0 +1,40 @@
+import OpenAI from 'openai';
+import type { Config } from '../../core/config';
+import type { Logger } from '../../core/logger';
+import type { Db } from '../../db/client';
+import { makeOfflineImages } from '../providers/images/offline';
+import { makeOpenAIImages } from '../providers/images/openai';
+import { makeOfflineSpeech } from '../providers/speech/offline';
+import { makeOpenAISpeech, makeOpenAITimings } from '../providers/speech/openai';
+import { findBinaries, probeCapabilities } from './binaries';
+import type { RenderServices } from './context';
+import { WorkerPool } from './workers/pool';
+
+/**
+ * Builds what the render steps share: binaries (and whether this ffmpeg can zoom with per-frame
+ * scale), a worker pool, and providers — OpenAI-compatible with a key, offline without.
+ */
+export async function makeRenderServices(config: Config, db: Db, log: Logger): Promise<RenderServices> {
+  const bins = findBinaries(config.ffmpeg);
+  const caps = await probeCapabilities(bins.ffmpeg);
+  if (caps.missing.length) throw new Error(`ffmpeg at ${bins.ffmpeg} lacks filters: ${caps.missing.join(', ')}`);
+  const major = Number(/^n?(\d+)\./.exec(caps.version)?.[1] ?? 0);
+  const pool = new WorkerPool();
+  const client = config.openai.apiKey
+    ? new OpenAI({ apiKey: config.openai.apiKey, baseURL: config.openai.baseURL, timeout: config.openai.timeoutMs, maxRetries: 3 })
+    : null;
+  return {
+    config,
+    db,
+    log,
+    bins,
+    // Per-frame `scale` with the frame number in its expression needs ffmpeg 5; older builds zoompan.
+    zoom: major >= 5 ? 'scale' : 'zoompan',
+    pool,
+    speech: client ? makeOpenAISpeech(client) : makeOfflineSpeech(pool),
+    timings: client ? makeOpenAITimings(client) : null,
+    images: client ? makeOpenAIImages(client) : makeOfflineImages(pool),
+    format: { width: config.render.width, height: config.render.height, fps: 30, preset: config.render.preset, crf: config.render.crf },
+    musicDir: config.render.musicDir ?? null,
+  };
+}

@@ -1,0 +1,71 @@
+import { join } from 'node:path';
+import { readTopic, hashtagsFor } from '../../plan/topic';
+import type { RenderStep } from '../context';
+import { writeAtomic } from '../files';
+import { checkVideo } from '../qa';
+import { LOUDNESS } from './ffmpegRender';
+import { readTimeline } from './ttsGenerate';
+
+/** The run failed its output checks: the reasons are for people. */
+export class QaError extends Error {
+  override readonly name = 'QaError';
+  constructor(readonly problems: string[]) {
+    super(`The video failed its checks: ${problems.join(' ')}`);
+  }
+}
+
+/** The ready-to-paste post text: hook, a line from the topic, hashtags (≤ 2200 chars for TikTok). */
+export function captionFor(hook: string, title: string, hashtags: string[]): string {
+  return `${hook}\n\n${title}\n\n${hashtags.join(' ')}`.slice(0, 2200);
+}
+
+/**
+ * finalize_artifacts: checks the video (QA), then writes the thumbnail (JPEG), the storyboard
+ * (PNG) and export.json (title, caption, hashtags, files, cost). A failed check stops here.
+ */
+export const finalizeArtifacts: RenderStep = {
+  name: 'finalize_artifacts',
+  weight: 5,
+  timeoutMs: 5 * 60_000,
+  inputs: (_job, o) => ({ mp4: o.ffmpeg_render, v: 1 }),
+  files: (o) => [String(o.thumbPath), String(o.storyboardPath), String(o.exportJsonPath)],
+  async run(job, h) {
+    const { services } = h;
+    const mp4Path = String(h.outputs.ffmpeg_render?.mp4Path);
+    const timeline = readTimeline(String(h.outputs.tts_generate?.timelinePath));
+    const qa = await checkVideo(services.bins, mp4Path, {
+      width: services.format.width, height: services.format.height, fps: services.format.fps,
+      durationSec: Number(h.outputs.ffmpeg_render?.durationSec ?? timeline.totalSec),
+      loudnessI: LOUDNESS.I, loudnessTolerance: 1.5, truePeakMax: -1,
+    }, h.signal);
+    h.progress(0.5);
+    if (!qa.ok) throw new QaError(qa.problems);
+    h.log(`Checks passed: ${qa.measured.width}x${qa.measured.height} ${qa.measured.fps} fps, ${qa.measured.loudnessI} LUFS, ${(qa.measured.sizeBytes / 2 ** 20).toFixed(1)} MiB.`);
+
+    const images = h.outputs.images_generate?.images as string[];
+    const thumbPath = join(job.dir, 'thumbnail.jpg');
+    const storyboardPath = join(job.dir, 'storyboard.png');
+    const hook = job.plan.hookSelected || job.project.title;
+    writeAtomic(thumbPath, await services.pool.run('thumbnail', { image: images[0]!, title: hook, accent: job.pack.palette[2], width: 720, height: 1280 }, h.signal));
+    writeAtomic(storyboardPath, await services.pool.run('storyboard', {
+      images,
+      title: job.project.title,
+      labels: job.plan.scenes.map((s, i) => `${(timeline.scenes[i]!.end - timeline.scenes[i]!.start).toFixed(1)}s · ${s.effectPreset}`),
+      lines: job.plan.scenes.map((s) => s.narrationText),
+    }, h.signal));
+    const hashtags = hashtagsFor(readTopic(job.project.topic), job.pack.id);
+    const exportJsonPath = join(job.dir, 'export.json');
+    writeAtomic(exportJsonPath, JSON.stringify({
+      title: job.project.title,
+      caption: captionFor(hook, job.project.title, hashtags),
+      hashtags,
+      durationSec: qa.measured.durationSec,
+      files: { video: mp4Path, thumbnail: thumbPath, storyboard: storyboardPath, captions: h.outputs.captions_build?.srtPath },
+      qa: qa.measured,
+      projectId: job.project.id,
+      runId: job.run.id,
+    }, null, 2));
+    h.progress(1);
+    return { thumbPath, storyboardPath, exportJsonPath, qa: qa.measured };
+  },
+};
