@@ -9,6 +9,7 @@ import { openDatabase } from '../db/client';
 import { createProject } from '../db/repos/projects';
 import { createPlanVersion } from '../db/repos/planVersions';
 import { queueRunForPlan } from '../db/repos/runs';
+import { benchRender } from './render';
 
 async function benchDatabase(url: string, label: string): Promise<void> {
   const t0 = performance.now();
@@ -36,4 +37,10 @@ try {
   if (process.env.BENCH_POSTGRES_URL) await benchDatabase(process.env.BENCH_POSTGRES_URL, 'postgresql');
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+const only = process.argv[2];
+if (!only || only === 'render') {
+  await benchRender(60, 'why octopuses have three hearts', 'science');
+  if (!process.env.BENCH_QUICK) await benchRender(180, 'the lost colony of Roanoke', 'mystery');
 }

@@ -35,6 +35,8 @@ export interface RenderServices {
   format: RenderFormat;
   /** Music files folder (MUSIC_DIR), or null for generated music. */
   musicDir: string | null;
+  /** Receives ffmpeg's peak memory after each render (the bench reports it). */
+  onFfmpegPeakRss?: (bytes: number) => void;
 }
 
 /** The run being rendered, with what it renders. */

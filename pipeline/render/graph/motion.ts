@@ -49,7 +49,7 @@ export function buildMotionFilter(preset: string, spec: MotionSpec): string {
       return `crop=${w}:${h}:x='(iw-ow)/2':y='(ih-oh)*${p}'`;
     case 'slow_zoom_in':
     case 'slow_zoom_out': {
-      const z = sourceScale(preset) - 1;
+      const z = Number((sourceScale(preset) - 1).toFixed(3));
       // Eased progress (smoothstep) so the move starts and ends gently.
       const t = preset === 'slow_zoom_in' ? `(3*pow(${p},2)-2*pow(${p},3))` : `(1-(3*pow(${p},2)-2*pow(${p},3)))`;
       if (spec.zoom === 'scale') {

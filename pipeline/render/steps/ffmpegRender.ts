@@ -55,6 +55,7 @@ export const ffmpegRender: RenderStep = {
       signal: h.signal,
       timeoutMs: this.timeoutMs,
       onProgress: (sec) => h.progress(Math.min(0.99, sec / totalSec)),
+      onPeakRss: services.onFfmpegPeakRss,
     });
     renameSync(partial, mp4Path);
     const wall = (Date.now() - started) / 1000;

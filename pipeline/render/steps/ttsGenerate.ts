@@ -33,26 +33,29 @@ export const ttsGenerate: RenderStep = {
   files: (o) => [String(o.voicePath), String(o.timelinePath)],
   async run(job, h) {
     const { services } = h;
-    const clips: { pcm: ReturnType<typeof parseWav>; path: string; key: string; durationSec: number }[] = [];
     const scenes = job.plan.scenes;
-    for (const [i, scene] of scenes.entries()) {
-      const req = { text: scene.narrationText, voice: job.project.voicePreset, language: job.project.language, wpm: wpmFor(job.project.tempo) };
-      const key = cacheKey('tts', { provider: services.speech.id, ...req });
-      const path = cacheFile(services.config.dataDir, 'tts', key, 'wav');
-      const hit = await getCached(services.db, key, wordsSchema);
-      let durationSec: number;
-      if (hit?.payloadPath && existsSync(hit.payloadPath)) {
-        durationSec = hit.result.durationSec;
-      } else {
-        const clip = await services.speech.speak(req, h.signal);
-        writeAtomic(path, clip.wav);
-        await putCached(services.db, 'tts', key, { durationSec: clip.durationSec, words: clip.words }, path);
-        h.addCost(clip.costMicros);
-        durationSec = clip.durationSec;
+    const clips: { pcm: ReturnType<typeof parseWav>; path: string; key: string }[] = new Array(scenes.length);
+    let next = 0;
+    let done = 0;
+    // Two lanes: the worker pool has two threads, and OpenAI calls overlap their latency.
+    const lane = async () => {
+      while (next < scenes.length) {
+        const i = next++;
+        const req = { text: scenes[i]!.narrationText, voice: job.project.voicePreset, language: job.project.language, wpm: wpmFor(job.project.tempo) };
+        const key = cacheKey('tts', { provider: services.speech.id, ...req });
+        const path = cacheFile(services.config.dataDir, 'tts', key, 'wav');
+        const hit = await getCached(services.db, key, wordsSchema);
+        if (!hit?.payloadPath || !existsSync(hit.payloadPath)) {
+          const clip = await services.speech.speak(req, h.signal);
+          writeAtomic(path, clip.wav);
+          await putCached(services.db, 'tts', key, { durationSec: clip.durationSec, words: clip.words }, path);
+          h.addCost(clip.costMicros);
+        }
+        clips[i] = { pcm: parseWav(readFileSync(hit?.payloadPath && existsSync(hit.payloadPath) ? hit.payloadPath : path)), path: hit?.payloadPath ?? path, key };
+        h.progress(++done / scenes.length);
       }
-      clips.push({ pcm: parseWav(readFileSync(path)), path, key, durationSec });
-      h.progress((i + 1) / scenes.length);
-    }
+    };
+    await Promise.all([lane(), lane()]);
     const rate = clips[0]?.pcm.sampleRate ?? 22050;
     const timeline: Timeline = { totalSec: 0, scenes: [] };
     const parts: Int16Array[] = [];

@@ -1,5 +1,38 @@
 import type { ServerResponse } from 'node:http';
+import { createCanvas } from '@napi-rs/canvas';
+import { encodeWav } from '../../../pipeline/render/media/wav';
 import { sendJson, startFakeServer, type FakeServer, type RecordedRequest } from './http';
+
+/** A 1.5 s voice-like tone as 24 kHz mono WAV, what OpenAI speech returns with response_format wav. */
+function fakeSpeechWav(): Buffer {
+  const rate = 24_000;
+  const samples = new Int16Array(Math.round(rate * 1.5));
+  for (let i = 0; i < samples.length; i++) samples[i] = Math.round(8000 * Math.sin((2 * Math.PI * 180 * i) / rate) * (0.6 + 0.4 * Math.sin((2 * Math.PI * 3 * i) / rate)));
+  return encodeWav(samples, rate, 1);
+}
+
+function fakeImagePng(): string {
+  const c = createCanvas(64, 112);
+  const g = c.getContext('2d');
+  g.fillStyle = '#3366aa';
+  g.fillRect(0, 0, 64, 112);
+  return c.toBuffer('image/png').toString('base64');
+}
+
+const MEDIA: Record<string, (req: RecordedRequest, res: ServerResponse) => void> = {
+  '/v1/audio/speech': (_req, res) => {
+    res.writeHead(200, { 'content-type': 'audio/wav' });
+    res.end(fakeSpeechWav());
+  },
+  '/v1/audio/transcriptions': (req, res) => {
+    if (!req.headers['content-type']?.startsWith('multipart/form-data')) return sendJson(res, 400, { error: { message: 'multipart expected' } });
+    sendJson(res, 200, {
+      text: 'octopuses have three hearts', duration: 1.5, language: 'english',
+      words: ['octopuses', 'have', 'three', 'hearts'].map((word, i) => ({ word, start: i * 0.35, end: i * 0.35 + 0.3 })),
+    });
+  },
+  '/v1/images/generations': (_req, res) => sendJson(res, 200, { created: 0, data: [{ b64_json: fakeImagePng() }] }),
+};
 
 /** What a scripted chat answer may be: a JSON value (sent as content), raw text, or an HTTP error. */
 export type ChatReply =
@@ -16,6 +49,8 @@ export interface ChatCall {
 export interface FakeOpenAI extends FakeServer {
   baseURL: string;
   chatCalls: ChatCall[];
+  /** Paths of non-chat API calls, in order (speech, transcriptions, images). */
+  mediaCalls: string[];
   /** Replies used before the default answer, in order, per schema name. */
   script: Map<string, ChatReply[]>;
 }
@@ -66,9 +101,14 @@ function reply(res: ServerResponse, r: ChatReply, model: string): void {
 /** A fake OpenAI-compatible server on 127.0.0.1 speaking chat completions (more APIs as needed). */
 export async function startFakeOpenAI(extra?: (req: RecordedRequest, res: ServerResponse) => boolean): Promise<FakeOpenAI> {
   const chatCalls: ChatCall[] = [];
+  const mediaCalls: string[] = [];
   const script = new Map<string, ChatReply[]>();
   const server = await startFakeServer((req, res) => {
     if (extra?.(req, res)) return;
+    if (req.method === 'POST' && MEDIA[req.path]) {
+      mediaCalls.push(req.path);
+      return MEDIA[req.path]!(req, res);
+    }
     if (req.method === 'POST' && req.path === '/v1/chat/completions') {
       const body = JSON.parse(req.body.toString('utf8')) as Record<string, unknown>;
       const format = body.response_format as { json_schema?: { name?: string } } | undefined;
@@ -83,7 +123,7 @@ export async function startFakeOpenAI(extra?: (req: RecordedRequest, res: Server
     }
     sendJson(res, 404, { error: { message: `no fake for ${req.method} ${req.path}` } });
   });
-  return { ...server, baseURL: `${server.url}/v1`, chatCalls, script };
+  return { ...server, baseURL: `${server.url}/v1`, chatCalls, mediaCalls, script };
 }
 
 /** Cost the fake's fixed usage comes to for gpt-4o-mini, in micro-dollars. */

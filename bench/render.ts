@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../core/config';
+import { makeLogger } from '../core/logger';
+import { openDatabase } from '../db/client';
+import { getRun, queueRunForPlan } from '../db/repos/runs';
+import { parseProjectOptions } from '../pipeline/plan/input';
+import { makeOfflinePlanner } from '../pipeline/plan/offline/offlinePlanner';
+import { chooseHook, startProject } from '../pipeline/plan/service';
+import { executeRun } from '../pipeline/render/execute';
+import { runFfmpeg } from '../pipeline/render/ffmpeg';
+import { buildRenderArgs } from '../pipeline/render/graph/args';
+import { buildAudioGraph } from '../pipeline/render/graph/audio';
+import { buildVideoGraph, framesFor } from '../pipeline/render/graph/video';
+import { makeRenderServices } from '../pipeline/render/services';
+import { readTimeline } from '../pipeline/render/steps/ttsGenerate';
+
+const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+
+/**
+ * Renders one video offline at full size from a cold cache and prints per-step wall time, the
+ * realtime factor, peak memory and file size, plus the encoder floor (same stills and audio, no
+ * motion, no captions) measured right after, so the overhead reads as a ratio.
+ */
+export async function benchRender(lengthSec: 60 | 180, topic: string, niche: string): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'shortsmith-bench-render-'));
+  const config = loadConfig({ ...process.env, DATA_DIR: dataDir, DATABASE_URL: undefined, OPENAI_API_KEY: undefined });
+  const db = await openDatabase(config.database.url);
+  let ffmpegPeak = 0;
+  const services = { ...(await makeRenderServices(config, db.prisma, makeLogger('warn'))), onFfmpegPeakRss: (b: number) => (ffmpegPeak = Math.max(ffmpegPeak, b)) };
+  try {
+    const deps = { db: db.prisma, planner: makeOfflinePlanner() };
+    const draft = await startProject(deps, { platform: 'bench', chatId: 'b', ownerUserId: 'b' }, parseProjectOptions({ topic, niche, length: lengthSec }));
+    const { project, plan } = await chooseHook(deps, draft.project.id, 0);
+    const run = await queueRunForPlan(db.prisma, { projectId: project.id, planVersionId: plan.id, requestedByUserId: 'b' });
+    const steps: [string, number][] = [];
+    const t0 = performance.now();
+    const outputs = await executeRun(services, run.id, { signal: new AbortController().signal, onStepDone: (s, sec) => steps.push([s, sec]) });
+    const total = (performance.now() - t0) / 1000;
+    const done = await getRun(db.prisma, run.id);
+    const videoSec = Number(outputs.ffmpeg_render?.durationSec);
+    const size = statSync(String(done.artifacts.mp4Path)).size;
+
+    // Encoder floor: the same stills, frames and audio mix; no motion, no captions.
+    const timeline = readTimeline(String(outputs.tts_generate?.timelinePath));
+    const images = outputs.images_generate?.images as string[];
+    const frames = framesFor(timeline.scenes.map((s) => s.end - s.start), 30);
+    const floorGraph = `${buildVideoGraph({ width: config.render.width, height: config.render.height, fps: 30, scenes: frames.map((f) => ({ effectPreset: 'static', frames: f })), assFilterArg: null, zoom: services.zoom, motion: false })};${buildAudioGraph({ voiceInput: images.length, musicInput: images.length + 1, totalSec: videoSec, musicGain: 0.28, loudnessI: -14, truePeak: -1.5 })}`;
+    const t1 = performance.now();
+    await runFfmpeg(services.bins.ffmpeg, buildRenderArgs({
+      images, voicePath: String(outputs.tts_generate?.voicePath), musicPath: String(outputs.music_build?.musicPath), filterGraph: floorGraph,
+      totalSec: videoSec, output: join(dataDir, 'floor.mp4'), encode: { preset: config.render.preset, crf: config.render.crf, fps: 30, audioBitrate: '192k' },
+    }));
+    const floor = (performance.now() - t1) / 1000;
+    const renderStep = steps.find(([s]) => s === 'ffmpeg_render')?.[1] ?? 0;
+
+    console.log(`\n# render ${lengthSec} s target (${plan.scenes.length} scenes, ${niche}) → ${videoSec.toFixed(1)} s video, ${config.render.width}x${config.render.height}, x264 ${config.render.preset} crf ${config.render.crf}, ffmpeg ${services.bins.source} (${services.zoom} zoom)`);
+    for (const [s, sec] of steps) console.log(`  ${s.padEnd(20)} ${sec.toFixed(2).padStart(7)} s`);
+    console.log(`  ${'total'.padEnd(20)} ${total.toFixed(2).padStart(7)} s   realtime factor ${(videoSec / total).toFixed(2)}x`);
+    console.log(`  encoder floor        ${floor.toFixed(2).padStart(7)} s   total/floor ${(total / floor).toFixed(2)}   ffmpeg_render/floor ${(renderStep / floor).toFixed(2)}`);
+    console.log(`  peak RSS node ${mib(process.resourceUsage().maxRSS * 1024)}, ffmpeg ${mib(ffmpegPeak)} · file ${mib(size)} (${((size * 8) / videoSec / 1e6).toFixed(1)} Mb/s)`);
+  } finally {
+    await services.pool.close();
+    await db.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}

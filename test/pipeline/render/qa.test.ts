@@ -1,0 +1,60 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findBinaries } from '../../../pipeline/render/binaries';
+import { checkVideo } from '../../../pipeline/render/qa';
+
+const bins = findBinaries();
+let dir: string;
+const want = { width: 270, height: 480, fps: 30, durationSec: 3, loudnessI: -14, loudnessTolerance: 1.5, truePeakMax: -1 };
+
+function make(name: string, args: string[]): string {
+  const out = join(dir, name);
+  execFileSync(bins.ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', ...args, out]);
+  return out;
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'shortsmith-qa-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('QA checks', () => {
+  it('passes a conforming file', async () => {
+    const ok = make('ok.mp4', [
+      '-f', 'lavfi', '-i', 'testsrc2=s=270x480:r=30:d=3', '-f', 'lavfi', '-i', 'sine=f=440:d=3:sample_rate=48000',
+      '-af', 'loudnorm=I=-14:TP=-1.5,aresample=48000', '-ac', '2', '-c:v', 'libx264', '-profile:v', 'high', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-movflags', '+faststart',
+    ]);
+    const r = await checkVideo(bins, ok, want);
+    expect(r.problems).toEqual([]);
+  });
+
+  it('catches a truncated file', async () => {
+    const ok = make('full.mp4', ['-f', 'lavfi', '-i', 'testsrc2=s=270x480:r=30:d=3', '-c:v', 'libx264', '-pix_fmt', 'yuv420p']);
+    const broken = join(dir, 'broken.mp4');
+    const bytes = readFileSync(ok);
+    writeFileSync(broken, bytes.subarray(0, Math.floor(bytes.length / 3)));
+    const r = await checkVideo(bins, broken, want);
+    expect(r.ok).toBe(false);
+    expect(r.problems.length).toBeGreaterThan(0);
+  });
+
+  it('names each wrong property: size, rate, profile, audio, duration, silence, loudness, faststart', async () => {
+    const bad = make('bad.mp4', [
+      '-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=25:d=5', '-f', 'lavfi', '-i', 'anullsrc=r=44100:cl=mono', '-t', '5',
+      '-c:v', 'libx264', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p', '-c:a', 'aac',
+    ]);
+    const r = await checkVideo(bins, bad, want);
+    const text = r.problems.join('\n');
+    expect(text).toMatch(/Resolution is 320x240/);
+    expect(text).toMatch(/Frame rate is 25/);
+    expect(text).toMatch(/expected h264 High yuv420p/);
+    expect(text).toMatch(/expected AAC 48000 Hz stereo/);
+    expect(text).toMatch(/Duration is 5/);
+    expect(text).toMatch(/silent stretch/);
+    expect(text).toMatch(/Loudness is/);
+    expect(text).toMatch(/not optimised for streaming/);
+  });
+});

@@ -1,0 +1,79 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getRun, queueRunForPlan } from '../../../db/repos/runs';
+import { editScene } from '../../../pipeline/plan/edit';
+import { makeOfflinePlanner } from '../../../pipeline/plan/offline/offlinePlanner';
+import { executeRun } from '../../../pipeline/render/execute';
+import { RenderRunner } from '../../../pipeline/render/runner';
+import { checkVideo } from '../../../pipeline/render/qa';
+import { makeRenderHarness, queueShortRun, type RenderHarness } from '../../support/render';
+
+let h: RenderHarness;
+beforeAll(async () => {
+  h = await makeRenderHarness();
+});
+afterAll(async () => {
+  await h.dispose();
+});
+
+describe('render pipeline (small, offline, real ffmpeg)', () => {
+  it('renders a checked H.264/AAC video with captions, thumbnail, storyboard and export', async () => {
+    const run = await queueShortRun(h);
+    const runner = new RenderRunner(h.services, { pollMs: 100 });
+    const progress: number[] = [];
+    runner.on('progress', (e) => progress.push(e.percent));
+    const done = new Promise<string>((resolve) => {
+      runner.on('done', () => resolve('done'));
+      runner.on('failed', (e) => resolve(e.reason));
+    });
+    await runner.start();
+    try {
+      expect(await done).toBe('done');
+    } finally {
+      await runner.stop();
+    }
+
+    const finished = await getRun(h.db.prisma, run.id);
+    expect(finished.status).toBe('done');
+    expect(finished.progress).toBe(100);
+    const project = await h.db.prisma.project.findUniqueOrThrow({ where: { id: run.projectId } });
+    expect(project.status).toBe('DONE');
+    const a = finished.artifacts;
+    for (const p of [a.mp4Path, a.thumbPath, a.storyboardPath, a.srtPath, a.assPath, a.exportJsonPath]) expect(p && existsSync(p), p).toBe(true);
+
+    const qa = await checkVideo(h.services.bins, a.mp4Path!, { width: 270, height: 480, fps: 30, durationSec: JSON.parse(readFileSync(a.exportJsonPath!, 'utf8')).durationSec, loudnessI: -14, loudnessTolerance: 1.5, truePeakMax: -1 });
+    expect(qa.problems).toEqual([]);
+    expect(qa.measured).toMatchObject({ width: 270, height: 480, fps: 30, videoCodec: 'h264', profile: 'High', pixFmt: 'yuv420p', audioCodec: 'aac', sampleRate: 48000, channels: 2, faststart: true });
+
+    // Progress rose monotonically to 100 through all seven steps.
+    expect(progress.at(-1)).toBe(100);
+    expect([...progress].sort((x, y) => x - y)).toEqual(progress);
+    expect(finished.logs.map((l) => l.step).filter(Boolean)).toEqual(expect.arrayContaining(['tts_generate', 'ffmpeg_render', 'finalize_artifacts']));
+
+    // Captions show hostile on-screen text literally (escaped), and the SRT has the words.
+    const ass = readFileSync(a.assPath!, 'utf8');
+    expect(ass).toContain('\\{\\\u2060AN8\\} LITERAL');
+    expect(readFileSync(a.srtPath!, 'utf8')).toMatch(/Octopuses have three hearts\./);
+    const exported = JSON.parse(readFileSync(a.exportJsonPath!, 'utf8'));
+    expect(exported.hashtags).toContain('#octopuses');
+    expect(exported.caption).toMatch(/#science/);
+  });
+
+  it('re-renders after one edited scene by regenerating only that scene’s voice and picture', async () => {
+    const run = await queueShortRun(h);
+    await executeRun(h.services, run.id, { signal: new AbortController().signal });
+    const counts = async () => ({
+      tts: await h.db.prisma.cache.count({ where: { kind: 'tts' } }),
+      images: await h.db.prisma.cache.count({ where: { kind: 'images' } }),
+    });
+    const before = await counts();
+    const deps = { db: h.db.prisma, planner: makeOfflinePlanner() };
+    await h.db.prisma.project.update({ where: { id: run.projectId }, data: { status: 'DONE' } });
+    const edited = await editScene(deps, run.projectId, 1, { narrationText: 'Two hearts pump blood through the gills.', onScreenText: 'GILLS', visualPrompt: 'octopus gills, macro photo' });
+    const rerun = await queueRunForPlan(h.db.prisma, { projectId: run.projectId, planVersionId: edited.plan.id, requestedByUserId: 'u' }, ['PLAN_READY', 'DONE']);
+    await executeRun(h.services, rerun.id, { signal: new AbortController().signal });
+    const after = await counts();
+    expect(after.tts - before.tts).toBe(1);
+    expect(after.images - before.images).toBe(1);
+  });
+});

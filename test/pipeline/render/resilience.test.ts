@@ -1,0 +1,129 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getRun } from '../../../db/repos/runs';
+import { runDir } from '../../../pipeline/render/files';
+import { RenderRunner, requestCancel, retryRun } from '../../../pipeline/render/runner';
+import { makeRenderHarness, queueShortRun, type RenderHarness } from '../../support/render';
+
+let h: RenderHarness;
+beforeAll(async () => {
+  h = await makeRenderHarness({ RENDER_SIZE: '540x960' });
+});
+afterAll(async () => {
+  await h.dispose();
+});
+
+const LONG_SCENES = [
+  { narrationText: 'Octopuses have three hearts, and each one has a different job to do in the deep.', onScreenText: 'THREE', effectPreset: 'slow_zoom_in' },
+  { narrationText: 'Two of them push blood through the gills, where it picks up oxygen from the water.', onScreenText: 'GILLS', effectPreset: 'pan_left' },
+  { narrationText: 'The third sends that blood around the body, and it even stops while they swim.', onScreenText: 'BODY', effectPreset: 'slow_zoom_out' },
+];
+
+/** Processes whose command line mentions `needle` (ffmpeg children of a run). */
+function processesMentioning(needle: string): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(needle);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+describe('cancel, crash and retry', () => {
+  it('cancel stops a render within a second, kills ffmpeg and removes partial output', async () => {
+    const run = await queueShortRun(h, LONG_SCENES);
+    const runner = new RenderRunner(h.services, { pollMs: 100 });
+    const canceled = new Promise<number>((resolve) => runner.on('canceled', () => resolve(Date.now())));
+    const encoding = new Promise<void>((resolve) => runner.on('progress', (e) => e.step === 'ffmpeg_render' && e.percent > 66 && resolve()));
+    await runner.start();
+    try {
+      await encoding;
+      const dir = runDir(h.dataDir, run.id);
+      expect(processesMentioning(dir).length).toBeGreaterThan(0);
+      const asked = Date.now();
+      expect(await requestCancel(h.services, run.id, runner)).toBe('stopping');
+      expect((await canceled) - asked).toBeLessThan(1000);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(processesMentioning(dir)).toEqual([]);
+      expect(existsSync(join(dir, 'video.partial.mp4'))).toBe(false);
+      const after = await getRun(h.db.prisma, run.id);
+      expect(after.status).toBe('canceled');
+      expect((await h.db.prisma.project.findUniqueOrThrow({ where: { id: run.projectId } })).status).toBe('PLAN_READY');
+    } finally {
+      await runner.stop();
+    }
+  });
+
+  it('cancels a queued run at once', async () => {
+    const run = await queueShortRun(h);
+    expect(await requestCancel(h.services, run.id)).toBe('canceled');
+    expect((await getRun(h.db.prisma, run.id)).status).toBe('canceled');
+    await expect(requestCancel(h.services, run.id)).rejects.toMatchObject({ code: 'not_running' });
+  });
+
+  it('a worker killed with SIGKILL mid-render is resumed by the next one without redoing finished steps', async () => {
+    const run = await queueShortRun(h, LONG_SCENES);
+    const script = join(import.meta.dirname, '../../support/workerProcess.ts');
+    const start = () => spawn(process.execPath, ['--import', 'tsx', script, h.dataDir, h.db.url], { env: { ...process.env, RENDER_SIZE: '540x960' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const first = start();
+    let finishedEarly: Record<string, string> = {};
+    for (let i = 0; i < 600; i++) {
+      const r = await getRun(h.db.prisma, run.id);
+      if (r.currentStep === 'ffmpeg_render' && r.resumeState.steps.music_build) {
+        finishedEarly = Object.fromEntries(Object.entries(r.resumeState.steps).map(([k, v]) => [k, v!.finishedAt]));
+        break;
+      }
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    expect(Object.keys(finishedEarly)).toEqual(['tts_generate', 'asr_align', 'images_generate', 'captions_build', 'music_build']);
+    first.kill('SIGKILL');
+    await new Promise((res) => first.on('exit', res));
+    expect((await getRun(h.db.prisma, run.id)).status).toBe('running');
+
+    const second = start();
+    let stderr = '';
+    second.stderr.on('data', (c) => (stderr += c));
+    const code = await new Promise<number | null>((res) => second.on('exit', res));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const done = await getRun(h.db.prisma, run.id);
+    expect(done.status).toBe('done');
+    for (const [step, at] of Object.entries(finishedEarly)) expect(done.resumeState.steps[step as 'tts_generate']?.finishedAt, step).toBe(at);
+    expect(done.logs.some((l) => /stopped unexpectedly/.test(l.message))).toBe(true);
+    expect(done.attempt).toBe(2);
+  });
+
+  it('retry continues a failed run from the failed step', async () => {
+    const run = await queueShortRun(h);
+    const runner = new RenderRunner(h.services, { pollMs: 100 });
+    const realFfmpeg = h.services.bins.ffmpeg;
+    const failed = new Promise<void>((resolve) => runner.on('failed', () => resolve()));
+    // Break only the render step: steps before it use ffmpeg through the worker pool, not this binary.
+    h.services.bins.ffmpeg = '/nonexistent/ffmpeg';
+    await runner.start();
+    try {
+      await failed;
+      const broken = await getRun(h.db.prisma, run.id);
+      expect(broken.status).toBe('failed');
+      expect(broken.failureReason).toMatch(/Rendering failed/);
+      const before = broken.resumeState.steps.images_generate?.finishedAt;
+      h.services.bins.ffmpeg = realFfmpeg;
+      const done = new Promise<void>((resolve) => runner.on('done', () => resolve()));
+      await retryRun(h.services, run.id);
+      runner.poke();
+      await done;
+      const fixed = await getRun(h.db.prisma, run.id);
+      expect(fixed.status).toBe('done');
+      expect(fixed.resumeState.steps.images_generate?.finishedAt).toBe(before);
+    } finally {
+      h.services.bins.ffmpeg = realFfmpeg;
+      await runner.stop();
+    }
+  });
+});
