@@ -40,8 +40,14 @@ export class WorkerPool {
     if (this.closed) return Promise.reject(new Error('worker pool is closed'));
     if (signal?.aborted) return Promise.reject(abortError());
     return new Promise<Result<N>>((resolve, reject) => {
-      const job: Job = { id: this.nextId++, name, args, resolve: resolve as (v: unknown) => void, reject, signal };
-      signal?.addEventListener('abort', () => this.abort(job), { once: true });
+      const onAbort = () => this.abort(job);
+      const settle = () => signal?.removeEventListener('abort', onAbort);
+      const job: Job = {
+        id: this.nextId++, name, args, signal,
+        resolve: (v) => (settle(), (resolve as (v: unknown) => void)(v)),
+        reject: (e) => (settle(), reject(e)),
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.queue.push(job);
       this.pump();
     });
