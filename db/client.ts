@@ -4,6 +4,7 @@ import { PrismaClient as SqliteClient } from '../generated/sqlite/client.ts';
 import { PrismaClient as PostgresClient } from '../generated/postgresql/client.ts';
 import { sqlitePath } from '../core/config';
 import { migrate, type MigrationReport, type Provider } from './migrate';
+import { serializeSqlite } from './serializedSqlite';
 
 export type { Project, PlanVersion, Scene, Run, Cache, ChatSettings } from '../generated/sqlite/client.ts';
 export { Prisma } from '../generated/sqlite/client.ts';
@@ -37,7 +38,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   const migrations = options.migrate === false ? EMPTY_REPORT : await migrate(provider, url);
   let prisma: Db;
   if (provider === 'sqlite') {
-    prisma = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: sqlitePath(url), timeout: 15_000 }) });
+    prisma = new SqliteClient({ adapter: serializeSqlite(new PrismaBetterSqlite3({ url: sqlitePath(url), timeout: 15_000 })) });
   } else {
     const adapter = new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 });
     // Same models, same generated API; only the provider's SQL dialect differs inside.

@@ -89,6 +89,17 @@ describe(`status machine on ${testProvider}`, () => {
     expect(await db.prisma.run.count({ where: { projectId: project.id } })).toBe(0);
   });
 
+  it('never loses a write that lands while another transaction rolls back', async () => {
+    const { project, pv } = await readyProject();
+    await db.prisma.run.updateMany({ where: { status: 'queued' }, data: { status: 'canceled' } });
+    const run = await queueRunForPlan(db.prisma, { projectId: project.id, planVersionId: pv.id, requestedByUserId: '7' });
+    // Refused approvals open and roll back transactions; the claim must survive them.
+    const refused = Array.from({ length: 10 }, () => queueRunForPlan(db.prisma, { projectId: project.id, planVersionId: pv.id, requestedByUserId: 'x' }).catch(() => 'refused'));
+    const [claimed] = await Promise.all([claimNextRun(db.prisma, 'w'), ...refused]);
+    expect(claimed?.id).toBe(run.id);
+    expect((await getRun(db.prisma, run.id)).status).toBe('running');
+  });
+
   it('lets exactly one of several workers claim a queued run', async () => {
     const { project, pv } = await readyProject();
     await db.prisma.run.updateMany({ where: { status: 'queued' }, data: { status: 'canceled' } });
