@@ -42,7 +42,7 @@ const imageMeta = z.object({ ext: z.string() });
  */
 export async function makeSceneImages(
   job: Pick<RenderJob, 'project' | 'plan' | 'pack'>,
-  services: RenderServices,
+  services: Pick<RenderServices, 'config' | 'db' | 'images' | 'format'>,
   opts: { signal: AbortSignal; lanes?: number; onDone?: (count: number) => void; addCost?: (m: number) => void },
 ): Promise<string[]> {
   const paths: string[] = new Array(job.plan.scenes.length);

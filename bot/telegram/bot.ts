@@ -1,0 +1,161 @@
+import { Bot, type Context } from 'grammy';
+import { autoRetry } from '@grammyjs/auto-retry';
+import type { UserFromGetMe } from 'grammy/types';
+import type { CommandContext, CommandDeps } from '../../commands/context';
+import { runCommand } from '../../commands/dispatch';
+import { chatSettings, chatStats, helpView, listProjects, projectStatus } from '../../commands/manage';
+import { createVideo, handleButton, handleForm } from '../../commands/video';
+import type { View, ViewForm } from '../../commands/view';
+import { setRunMessageRefs, getRun } from '../../db/repos/runs';
+import { sendView } from './publisher';
+import { keyboard, viewText } from './render';
+
+export interface TelegramBotOptions {
+  token: string;
+  apiRoot?: string;
+  /** Skips getMe (tests, or when the identity is known). */
+  botInfo?: UserFromGetMe;
+}
+
+const ADMIN_TTL_MS = 60_000;
+
+/** `/video why cats purr niche:science length:90` → topic and options. */
+export function parseVideoCommand(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const rest: string[] = [];
+  for (const token of text.trim().split(/\s+/).filter(Boolean)) {
+    const m = /^(niche|length|tempo|voice|language|style):(\S+)$/i.exec(token);
+    if (m) out[m[1]!.toLowerCase()] = m[2]!;
+    else rest.push(token);
+  }
+  out.topic = rest.join(' ');
+  return out;
+}
+
+/**
+ * The Telegram adapter: translates commands, callback queries and replies into `commands/` calls
+ * and views into messages. Every callback is answered; forms become a reply prompt.
+ */
+export function makeTelegramBot(deps: CommandDeps, opts: TelegramBotOptions): Bot {
+  const bot = new Bot(opts.token, { client: opts.apiRoot ? { apiRoot: opts.apiRoot } : undefined, botInfo: opts.botInfo });
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
+  const admins = new Map<string, { at: number; ids: Set<string> }>();
+  const forms = new Map<string, ViewForm>();
+
+  async function context(ctx: Context): Promise<CommandContext> {
+    const chat = ctx.chat!;
+    const userId = String(ctx.from?.id ?? '');
+    const isDM = chat.type === 'private';
+    let canManage = isDM;
+    if (!isDM) {
+      const key = String(chat.id);
+      let cached = admins.get(key);
+      if (!cached || Date.now() - cached.at > ADMIN_TTL_MS) {
+        const list = await ctx.api.getChatAdministrators(chat.id).catch(() => []);
+        cached = { at: Date.now(), ids: new Set(list.map((a) => String(a.user.id))) };
+        admins.set(key, cached);
+      }
+      canManage = cached.ids.has(userId);
+    }
+    return { platform: 'telegram', chatId: String(chat.id), userId, userName: ctx.from?.first_name ?? '', isDM, canManage, roleIds: [] };
+  }
+
+  async function reply(ctx: Context, cc: CommandContext, view: View, replaceMessageId?: number): Promise<void> {
+    if (view.form) {
+      forms.set(`${cc.chatId}:${cc.userId}`, view.form);
+      const hint = view.form.fields.map((f) => f.label).join(' | ');
+      await ctx.api.sendMessage(cc.chatId, `${view.form.title}: reply to this message as\n${hint}`, { reply_markup: { force_reply: true, selective: true } });
+      return;
+    }
+    if (replaceMessageId && view.replace && !view.image && !view.files?.length) {
+      await ctx.api.editMessageText(cc.chatId, replaceMessageId, viewText(view), { reply_markup: keyboard(view) }).catch(async () => {
+        await sendView(ctx.api, cc.chatId, view);
+      });
+      return;
+    }
+    const id = await sendView(ctx.api, cc.chatId, view);
+    if (view.progressOfRunId) {
+      const run = await getRun(deps.db, view.progressOfRunId);
+      await setRunMessageRefs(deps.db, run.id, { ...run.messageRefs, channelId: cc.chatId, progressMessageId: id });
+    }
+  }
+
+  bot.command('video', async (ctx) => {
+    const cc = await context(ctx);
+    await ctx.api.sendChatAction(cc.chatId, 'typing').catch(() => undefined);
+    const args = parseVideoCommand(ctx.match);
+    const view = await runCommand(deps, cc, 'create', () =>
+      args.topic ? createVideo(deps, cc, { ...args, topic: args.topic }) : helpView('telegram'));
+    await reply(ctx, cc, view);
+  });
+  bot.command(['list'], async (ctx) => {
+    const cc = await context(ctx);
+    await reply(ctx, cc, await runCommand(deps, cc, 'list', () => listProjects(deps, cc)));
+  });
+  bot.command(['status'], async (ctx) => {
+    const cc = await context(ctx);
+    await reply(ctx, cc, await runCommand(deps, cc, 'status', () => projectStatus(deps, cc, ctx.match.trim() || undefined)));
+  });
+  bot.command(['stats'], async (ctx) => {
+    const cc = await context(ctx);
+    await reply(ctx, cc, await runCommand(deps, cc, 'stats', () => chatStats(deps, cc)));
+  });
+  bot.command(['settings'], async (ctx) => {
+    const cc = await context(ctx);
+    await reply(ctx, cc, await runCommand(deps, cc, 'settings', () => chatSettings(deps, cc, parseSettings(ctx.match))));
+  });
+  bot.command(['help', 'start'], async (ctx) => {
+    const cc = await context(ctx);
+    await reply(ctx, cc, helpView('telegram'));
+  });
+
+  bot.on('callback_query:data', async (ctx) => {
+    const cc = await context(ctx);
+    const view = await runCommand(deps, cc, 'button', () => handleButton(deps, cc, ctx.callbackQuery.data));
+    if (view.ephemeral && !view.form && !view.buttons?.length) {
+      // Refusals and notices: the small pop-up only the clicker sees.
+      await ctx.answerCallbackQuery({ text: viewText(view, 200), show_alert: view.text.length > 60 });
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    await reply(ctx, cc, view, ctx.callbackQuery.message?.message_id);
+  });
+
+  bot.on('message:text', async (ctx) => {
+    const cc = await context(ctx);
+    const form = forms.get(`${cc.chatId}:${cc.userId}`);
+    if (!form || !ctx.message.reply_to_message || ctx.message.reply_to_message.from?.id !== ctx.me.id) return;
+    forms.delete(`${cc.chatId}:${cc.userId}`);
+    const parts = ctx.message.text.split('|').map((s) => s.trim());
+    const values = Object.fromEntries(form.fields.map((f, i) => [f.key, parts[i] ?? '']));
+    await reply(ctx, cc, await runCommand(deps, cc, 'form', () => handleForm(deps, cc, form.id, values)));
+  });
+
+  bot.catch((err) => deps.log.error({ err: err.error, update: err.ctx.update.update_id }, 'telegram handler failed'));
+  return bot;
+}
+
+/** `/settings quota:10 drafts:3 niche:science approvers:123,456` */
+function parseSettings(text: string) {
+  const patch: Record<string, unknown> = {};
+  for (const token of text.trim().split(/\s+/).filter(Boolean)) {
+    const [k, v] = token.split(':');
+    if (!v) continue;
+    if (k === 'quota') patch.dailyRenderQuota = Number(v);
+    if (k === 'drafts') patch.maxDraftsPerUser = Number(v);
+    if (k === 'niche') patch.defaultNichePackId = v;
+    if (k === 'length') patch.defaultTargetLengthSec = Number(v);
+    if (k === 'approvers') patch.approverUserIds = v.split(',');
+  }
+  return Object.keys(patch).length ? patch : null;
+}
+
+/** The command list shown in Telegram's menu. */
+export const TELEGRAM_COMMANDS = [
+  { command: 'video', description: 'Make a video: /video <topic>' },
+  { command: 'list', description: 'Videos in this chat' },
+  { command: 'status', description: 'Where the latest video stands' },
+  { command: 'stats', description: 'Renders, views and likes' },
+  { command: 'settings', description: 'Approvers, defaults and quotas' },
+  { command: 'help', description: 'How it works' },
+];

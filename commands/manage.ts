@@ -1,0 +1,118 @@
+import { UserError } from '../core/errors';
+import { chatSettingsPatchSchema, getChatSettings, updateChatSettings } from '../db/repos/chatSettings';
+import { deleteProject, getProjectInChat, listProjectsInChat } from '../db/repos/projects';
+import { getLatestRun } from '../db/repos/runs';
+import { PACK_IDS } from '../pipeline/plan/packs';
+import { buttonId } from './buttonIds';
+import type { CommandContext, CommandDeps } from './context';
+import { requireApprover, requireManager } from './permissions';
+import { clip, type View } from './view';
+
+const STATUS_LABEL: Record<string, string> = {
+  DRAFT_PLAN: 'picking a hook', PLAN_READY: 'plan ready for review', APPROVED: 'approved, queued', RENDERING: 'rendering', DONE: 'done', FAILED: 'failed',
+};
+
+/** `/video list`: the chat's recent projects with a button to open each. */
+export async function listProjects(deps: CommandDeps, ctx: CommandContext): Promise<View> {
+  const projects = await listProjectsInChat(deps.db, ctx.platform, ctx.chatId, 10);
+  if (!projects.length) return { text: 'No videos in this chat yet. Start one with /video create.', ephemeral: true };
+  return {
+    title: 'Videos in this chat',
+    text: projects.map((p, i) => `${i + 1}. ${clip(p.title, 70)} — ${STATUS_LABEL[p.status] ?? p.status} (${p.createdAt.toISOString().slice(0, 10)})`).join('\n'),
+    buttons: [projects.slice(0, 5).map((p, i) => ({ id: buttonId('plan', p.id), label: `Open ${i + 1}`, style: 'secondary' as const }))],
+    ephemeral: true,
+  };
+}
+
+/** `/video status [project]`: where the newest (or a given) project stands. */
+export async function projectStatus(deps: CommandDeps, ctx: CommandContext, projectId?: string): Promise<View> {
+  const project = projectId
+    ? await getProjectInChat(deps.db, projectId, ctx.platform, ctx.chatId)
+    : (await listProjectsInChat(deps.db, ctx.platform, ctx.chatId, 1))[0];
+  if (!project) return { text: 'No videos in this chat yet. Start one with /video create.', ephemeral: true };
+  const run = await getLatestRun(deps.db, project.id);
+  const lines = [`${project.title}: ${STATUS_LABEL[project.status] ?? project.status}.`];
+  if (run) {
+    lines.push(`Last render: ${run.status}${run.status === 'running' ? ` — ${run.progress}% (${run.currentStep})` : ''}.`);
+    if (run.failureReason) lines.push(`Reason: ${clip(run.failureReason, 500)}`);
+    if (run.scheduledPublishAt) lines.push(`Scheduled: ${run.scheduledPublishAt.toISOString()}.`);
+  }
+  return { text: lines.join('\n'), ephemeral: true, buttons: [[{ id: buttonId('plan', project.id), label: '📝 Open', style: 'secondary' }]] };
+}
+
+/** `/video delete`: approvers only; never while rendering. */
+export async function deleteVideo(deps: CommandDeps, ctx: CommandContext, projectId: string): Promise<View> {
+  const project = await getProjectInChat(deps.db, projectId, ctx.platform, ctx.chatId);
+  requireApprover(ctx, await getChatSettings(deps.db, ctx.platform, ctx.chatId), project);
+  const run = await getLatestRun(deps.db, project.id);
+  if (run && (run.status === 'queued' || run.status === 'running')) throw new UserError('busy', 'This project is rendering. Cancel the render first.');
+  await deleteProject(deps.db, project.id);
+  return { text: `Deleted “${project.title}”.`, ephemeral: true };
+}
+
+/** `/video stats`: renders, views, likes and retention reported for this chat's videos. */
+export async function chatStats(deps: CommandDeps, ctx: CommandContext): Promise<View> {
+  const runs = await deps.db.run.findMany({ where: { project: { platform: ctx.platform, chatId: ctx.chatId } }, select: { status: true, views: true, likes: true, retention: true, costMicros: true } });
+  const done = runs.filter((r) => r.status === 'done');
+  const sum = (f: (r: (typeof runs)[number]) => number | null) => runs.reduce((n, r) => n + (f(r) ?? 0), 0);
+  const withRetention = runs.filter((r) => r.retention !== null);
+  const retention = withRetention.length ? withRetention.reduce((n, r) => n + r.retention!, 0) / withRetention.length : null;
+  return {
+    title: 'Stats for this chat',
+    text: [
+      `Renders: ${runs.length} (${done.length} done, ${runs.filter((r) => r.status === 'failed' || r.status === 'qa_failed').length} failed)`,
+      `Views: ${sum((r) => r.views)} · Likes: ${sum((r) => r.likes)} · Average retention: ${retention === null ? 'n/a' : `${Math.round(retention * 100)}%`}`,
+      `Spent: $${(sum((r) => r.costMicros) / 1e6).toFixed(3)}`,
+    ].join('\n'),
+    ephemeral: true,
+  };
+}
+
+/** `/video settings`: shows the chat's settings; managers may change them. */
+export async function chatSettings(deps: CommandDeps, ctx: CommandContext, raw: Record<string, unknown> | null): Promise<View> {
+  if (raw && Object.keys(raw).length) {
+    requireManager(ctx);
+    const parsed = chatSettingsPatchSchema.safeParse(raw);
+    if (!parsed.success) {
+      throw new UserError('bad_settings', `Those settings are not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}.`);
+    }
+    const patch = parsed.data;
+    if (patch.defaultNichePackId && !PACK_IDS.includes(patch.defaultNichePackId)) {
+      throw new UserError('unknown_niche', `Unknown niche. Choose one of: ${PACK_IDS.join(', ')}.`);
+    }
+    await updateChatSettings(deps.db, ctx.platform, ctx.chatId, patch);
+  }
+  const s = await getChatSettings(deps.db, ctx.platform, ctx.chatId);
+  const approvers = [
+    ...s.approverRoleIds.map((r) => (ctx.platform === 'discord' ? `role ${r}` : r)),
+    ...s.approverUserIds.map((u) => `user ${u}`),
+  ];
+  return {
+    title: 'Settings for this chat',
+    text: [
+      `Approvers: ${approvers.length ? approvers.join(', ') : 'people who can manage this server/chat'}`,
+      `Defaults: niche ${s.defaultNichePackId ?? 'facts'}, ${s.defaultTargetLengthSec ?? 60}s, tempo ${s.defaultTempo ?? 'normal'}, voice ${s.defaultVoicePreset ?? 'alloy'}, language ${s.defaultLanguage ?? 'en'}`,
+      `Renders per day: ${s.dailyRenderQuota} · Plans in progress per person: ${s.maxDraftsPerUser}`,
+      `Publish channel: ${s.publishChannelId ?? 'not set'}`,
+    ].join('\n'),
+    ephemeral: true,
+  };
+}
+
+/** `/video help`. */
+export function helpView(platform: CommandContext['platform']): View {
+  const create = platform === 'telegram' ? '/video <topic>' : '/video create topic:<text> [niche] [length] [tempo] [voice] [language]';
+  return {
+    title: 'shortsmith — topic in, vertical video out',
+    text: [
+      `1. ${create} — you get five hooks as buttons.`,
+      '2. Pick one: the bot writes the plan (scenes, narration, on-screen text, effects) with a storyboard.',
+      '3. Edit scenes, lock the ones you like (they survive regeneration), change voice or length.',
+      '4. An approver presses Approve & render: progress appears here, then the mp4 with a ready caption.',
+      '',
+      `Other commands: ${platform === 'telegram' ? '/list, /status, /stats, /settings, /help' : '/video list, status, stats, settings, help'}.`,
+      `Niches: ${PACK_IDS.join(', ')}. Lengths: 60, 90, 120, 180 s.`,
+    ].join('\n'),
+    ephemeral: true,
+  };
+}

@@ -1,0 +1,60 @@
+import type { Project } from '../db/client';
+import type { PlanVersionView } from '../db/repos/planVersions';
+import { buttonId } from './buttonIds';
+import { clip, type View } from './view';
+
+/** The five hooks as buttons, plus "new hooks". */
+export function hooksView(project: Project, plan: PlanVersionView): View {
+  const lines = plan.hookOptions.map((h, i) => `${i + 1}. ${h}`);
+  return {
+    title: `Pick a hook — ${clip(project.title, 200)}`,
+    text: `${lines.join('\n')}\n\nPick the opening line you like best; the plan is written around it.`,
+    buttons: [
+      plan.hookOptions.map((h, i) => ({ id: buttonId('hook', project.id, plan.id, i), label: clip(`${i + 1}. ${h}`, 80), style: 'primary' as const })).slice(0, 5),
+      [{ id: buttonId('newhooks', project.id, plan.id), label: '🔄 New hooks', style: 'secondary' }],
+    ],
+  };
+}
+
+const fmt = (n: number) => `${Math.round(n * 10) / 10}s`;
+
+/** The plan: outline, scenes, estimates, warnings, storyboard and the actions around it. */
+export function planView(project: Project, plan: PlanVersionView, storyboardPath: string | null): View {
+  const e = plan.estimates;
+  const v = plan.validation;
+  const perScene = Math.max(60, Math.floor(2600 / Math.max(1, plan.scenes.length)));
+  const scenes = plan.scenes.map((s) => {
+    const lock = s.isLocked ? ' 🔒' : '';
+    const overlay = s.onScreenText ? ` [${clip(s.onScreenText, 40)}]` : '';
+    return `${s.idx + 1}. ${fmt(s.durationTargetSec)} · ${s.effectPreset}${lock}${overlay}\n   ${clip(s.narrationText, perScene)}`;
+  });
+  const problems = [...v.errors.map((m) => `✖ ${m}`), ...v.warnings.map((m) => `⚠ ${m}`)];
+  const fields = [
+    { name: 'Hook', value: clip(plan.hookSelected, 1000) },
+    { name: 'Length', value: `about ${e.estimatedLengthSec ?? '?'}s of narration (target ${project.targetLengthSec}s) · ${e.wordCount ?? '?'} words at ${e.wpm ?? '?'} wpm · ${plan.scenes.length} scenes` },
+    { name: 'Voice', value: `${project.voicePreset} · ${project.tempo} · ${project.language}` },
+  ];
+  if (problems.length) fields.push({ name: 'Checks', value: clip(problems.join('\n'), 1000) });
+  if (v.suggestions.length) fields.push({ name: 'Suggestions', value: clip(v.suggestions.join('\n'), 1000) });
+  const id = (a: Parameters<typeof buttonId>[0], arg: string | number = '') => buttonId(a, project.id, plan.id, arg);
+  return {
+    title: `Plan — ${clip(project.title, 200)}`,
+    text: clip(`${scenes.join('\n')}`, 3800),
+    fields,
+    image: storyboardPath ? { path: storyboardPath, name: 'storyboard.png' } : undefined,
+    buttons: [
+      [
+        { id: id('approve'), label: '✅ Approve & render', style: v.errors.length ? 'secondary' : 'success' },
+        { id: id('edit'), label: '✏️ Edit scene', style: 'primary' },
+        { id: id('lock'), label: '🔒 Lock / unlock', style: 'secondary' },
+      ],
+      [
+        { id: id('regen'), label: '🔁 New script', style: 'secondary' },
+        { id: id('regenscene'), label: '🎲 New scene', style: 'secondary' },
+        { id: id('newhooks'), label: '🔄 New hooks', style: 'secondary' },
+        { id: id('voice'), label: '🎙 Voice & length', style: 'secondary' },
+        { id: id('discard'), label: '🗑 Discard', style: 'danger' },
+      ],
+    ],
+  };
+}

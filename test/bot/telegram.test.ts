@@ -1,0 +1,170 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../core/config';
+import { makeLogger } from '../../core/logger';
+import { makeApp, type App } from '../../bot/app';
+import { findBinaries } from '../../pipeline/render/binaries';
+import { startFakeTelegram, type FakeTelegram, type TelegramCall } from '../support/fakes/telegram';
+
+const TOKEN = '123456:TEST-token-abcdefghijklmnopqrstuvwxyz';
+const GROUP = -1001;
+const ADMIN = 11;
+const MEMBER = 22;
+let tg: FakeTelegram;
+let app: App;
+let dataDir: string;
+let updateId = 1;
+
+const botInfo = { id: 4242, is_bot: true as const, first_name: 'shortsmith', username: 'shortsmith_bot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false, has_topics_enabled: false, allows_users_to_create_topics: false, can_manage_bots: false, supports_join_request_queries: false };
+const user = (id: number) => ({ id, is_bot: false, first_name: id === ADMIN ? 'Ada' : 'Max' });
+const chat = { id: GROUP, type: 'supergroup' as const, title: 'Team' };
+
+async function say(from: number, text: string, replyTo?: number) {
+  const entities = text.startsWith('/') ? [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]!.length }] : undefined;
+  await app.telegram!.handleUpdate({
+    update_id: updateId++,
+    message: { message_id: updateId * 10, date: 0, chat, from: user(from), text, entities, ...(replyTo ? { reply_to_message: { message_id: replyTo, date: 0, chat, from: { id: 4242, is_bot: true, first_name: 'shortsmith' }, text: 'prompt' } } : {}) },
+  } as never);
+}
+
+async function click(from: number, data: string, messageId = 500) {
+  await app.telegram!.handleUpdate({
+    update_id: updateId++,
+    callback_query: { id: `cb${updateId}`, from: user(from), chat_instance: 'ci', data, message: { message_id: messageId, date: 0, chat, text: 'x' } },
+  } as never);
+}
+
+const since = (n: number) => tg.calls.slice(n);
+const buttonsOf = (c: TelegramCall): { text: string; callback_data: string }[][] => {
+  const markup = typeof c.params.reply_markup === 'string' ? JSON.parse(c.params.reply_markup) : c.params.reply_markup;
+  return (markup as { inline_keyboard?: { text: string; callback_data: string }[][] } | undefined)?.inline_keyboard ?? [];
+};
+const alerts = (calls: TelegramCall[]) => calls.filter((c) => c.method === 'answerCallbackQuery' && c.params.text).map((c) => String(c.params.text));
+
+beforeAll(async () => {
+  tg = await startFakeTelegram(TOKEN);
+  tg.admins.set(String(GROUP), [ADMIN]);
+  dataDir = mkdtempSync(join(tmpdir(), 'shortsmith-tg-'));
+  const config = loadConfig({ DATA_DIR: dataDir, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: tg.apiRoot, RENDER_SIZE: '270x480', RENDER_PRESET: 'superfast' });
+  app = await makeApp(config, makeLogger('silent'), { telegramBotInfo: botInfo, runnerPollMs: 100 });
+  await app.runner!.start();
+});
+afterAll(async () => {
+  await app?.stop();
+  await tg?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('Telegram bot (real grammY against a fake Bot API)', () => {
+  let projectHooks: TelegramCall;
+  let planMsg: TelegramCall;
+
+  it('/video <topic> answers with five hook buttons and new-hooks', async () => {
+    const n = tg.calls.length;
+    await say(MEMBER, '/video why octopuses have three hearts niche:science length:60');
+    projectHooks = since(n).find((c) => c.method === 'sendMessage')!;
+    expect(projectHooks.params.text).toMatch(/Pick a hook/);
+    const rows = buttonsOf(projectHooks);
+    expect(rows[0]).toHaveLength(5);
+    expect(rows[1]![0]!.text).toMatch(/New hooks/);
+    for (const b of rows.flat()) expect(Buffer.byteLength(b.callback_data)).toBeLessThanOrEqual(64);
+  });
+
+  it('a hook click writes the plan and shows it with the storyboard picture', async () => {
+    const n = tg.calls.length;
+    await click(MEMBER, buttonsOf(projectHooks)[0]![0]!.callback_data);
+    expect(since(n).some((c) => c.method === 'answerCallbackQuery')).toBe(true);
+    planMsg = since(n).find((c) => c.method === 'sendPhoto')!;
+    expect(planMsg.files[0]!.filename).toBe('storyboard.png');
+    expect(String(planMsg.params.photo)).toBe(`attach://${planMsg.files[0]!.name}`);
+    expect(planMsg.files[0]!.data.subarray(1, 4).toString()).toBe('PNG');
+    expect(String(planMsg.params.caption)).toMatch(/Plan — /);
+    expect(buttonsOf(planMsg).flat().map((b) => b.text)).toEqual(expect.arrayContaining(['✅ Approve & render', '✏️ Edit scene']));
+  });
+
+  it('refuses approval from a member without rights, and changes nothing', async () => {
+    const n = tg.calls.length;
+    const approve = buttonsOf(planMsg)[0]![0]!.callback_data;
+    await click(MEMBER, approve);
+    expect(alerts(since(n)).join()).toMatch(/Only people who can manage/);
+    expect(await app.db.prisma.run.count()).toBe(0);
+  });
+
+  it('scene edits go through a reply prompt and keep hostile text literal', async () => {
+    const n = tg.calls.length;
+    await click(MEMBER, buttonsOf(planMsg)[0]![1]!.callback_data);
+    const prompt = since(n).find((c) => c.method === 'sendMessage')!;
+    expect(prompt.params.text).toMatch(/reply to this message/);
+    const m = tg.calls.length;
+    await say(MEMBER, '2 | Hearts {\\an8} beat @everyone \\N twice. | PUMP', 999);
+    const plan = since(m).find((c) => c.method === 'sendPhoto')!;
+    expect(String(plan.params.caption)).toContain('Hearts {\\an8} beat @\u2060everyone \\N twice.');
+    planMsg = plan;
+  });
+
+  it('the approver’s click queues exactly one run, even when double-clicked, and the video arrives', async () => {
+    const n = tg.calls.length;
+    const approve = buttonsOf(planMsg)[0]![0]!.callback_data;
+    await Promise.all([click(ADMIN, approve), click(ADMIN, approve)]);
+    expect(await app.db.prisma.run.count()).toBe(1);
+    expect(alerts(since(n)).join()).toMatch(/already approved/);
+    const progress = since(n).find((c) => c.method === 'sendMessage' && /Rendering/.test(String(c.params.text)))!;
+    expect(buttonsOf(progress)[0]![0]!.text).toMatch(/Cancel/);
+
+    const video = await tg.waitFor('sendVideo', () => true, 50_000).catch(async (e) => {
+      const r = await app.db.prisma.run.findFirst();
+      console.log(r?.status, r?.failureReason, r?.currentStep, r?.progress, tg.calls.slice(-8).map((c) => [c.method, String(c.params.text ?? c.params.caption ?? '').slice(0, 80)]));
+      throw e;
+    });
+    expect(video.params).toMatchObject({ supports_streaming: 'true', width: '270', height: '480' });
+    const attached = (param: string) => video.files.find((f) => `attach://${f.name}` === String(video.params[param]));
+    const file = attached('video')!;
+    expect(file.data.length).toBeGreaterThan(10_000);
+    expect(file.data.length).toBeLessThanOrEqual(50 * 1000 * 1000);
+    expect(attached('thumbnail')?.filename).toBe('thumb.jpg');
+    const saved = join(dataDir, 'received.mp4');
+    writeFileSync(saved, file.data);
+    const probe = execFileSync(findBinaries().ffprobe, ['-v', 'error', '-show_entries', 'stream=codec_name,width,height', '-of', 'csv=p=0', saved]).toString();
+    expect(probe).toMatch(/h264,270,480/);
+    expect(String(video.params.caption)).toMatch(/#octopuses/);
+    expect(tg.calls.filter((c) => c.method === 'editMessageText' && /Rendering|Rendered/.test(String(c.params.text))).length).toBeGreaterThan(0);
+    const edits = tg.calls.filter((c) => c.method === 'editMessageText' && /█|░/.test(String(c.params.text)));
+    for (let i = 1; i < edits.length; i++) expect(edits[i]!.at - edits[i - 1]!.at).toBeGreaterThanOrEqual(2900);
+  });
+
+  it('answers forged, stale and foreign buttons clearly', async () => {
+    const n = tg.calls.length;
+    await click(ADMIN, 'garbage');
+    await click(ADMIN, '1|approve|00000000-0000-4000-8000-000000000000|abcd1234|');
+    await click(ADMIN, '1|hook|not-a-uuid||1');
+    const texts = alerts(since(n));
+    expect(texts[0]).toMatch(/older version/);
+    expect(texts[1]).toMatch(/no longer exists/);
+    expect(texts[2]).toMatch(/not valid/);
+    // Every callback was answered.
+    expect(since(n).filter((c) => c.method === 'answerCallbackQuery')).toHaveLength(3);
+  });
+
+  it('refuses hostile topics without creating anything', async () => {
+    const before = await app.db.prisma.project.count();
+    const n = tg.calls.length;
+    await say(MEMBER, '/video {\\an8} @everyone <b>x</b>');
+    await say(MEMBER, `/video ${'x'.repeat(501)}`);
+    const msgs = since(n).filter((c) => c.method === 'sendMessage').map((c) => String(c.params.text));
+    expect(msgs[0]).toMatch(/plain text/);
+    expect(msgs[1]).toMatch(/limit is 500/);
+    expect(await app.db.prisma.project.count()).toBe(before);
+  });
+
+  it('rides out a 429 storm with retry_after (auto-retry) and loses nothing', async () => {
+    tg.rateLimit('sendMessage', 2, 1);
+    const n = tg.calls.length;
+    await say(MEMBER, '/list');
+    const sends = since(n).filter((c) => c.method === 'sendMessage');
+    expect(sends).toHaveLength(3);
+    expect(String(sends[2]!.params.text)).toMatch(/Videos in this chat/);
+  });
+});
