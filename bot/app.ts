@@ -25,6 +25,8 @@ export interface App {
 export interface AppOptions {
   /** Run the render worker in this process (default true). */
   worker?: boolean;
+  /** Listen to chat platforms in this process (default true). A worker-only process still posts through their REST APIs. */
+  adapters?: boolean;
   telegramBotInfo?: UserFromGetMe;
   runnerPollMs?: number;
 }
@@ -49,8 +51,10 @@ export async function makeApp(config: Config, log: Logger, opts: AppOptions = {}
   const publishers: ChatPublisher[] = [];
   let telegram: Bot | null = null;
   if (config.telegram.token) {
-    telegram = makeTelegramBot(deps, { token: config.telegram.token, apiRoot: config.telegram.apiRoot, botInfo: opts.telegramBotInfo });
-    publishers.push(makeTelegramPublisher(telegram.api));
+    // The bot object is cheap and offline until started; its api is the REST client publishers use.
+    const bot = makeTelegramBot(deps, { token: config.telegram.token, apiRoot: config.telegram.apiRoot, botInfo: opts.telegramBotInfo });
+    publishers.push(makeTelegramPublisher(bot.api));
+    if (opts.adapters !== false) telegram = bot;
   }
   const detach = runner ? attachRunReporter({ ...deps, ffmpeg: services.bins.ffmpeg, format: services.format }, runner, publishers) : () => undefined;
   return {

@@ -23,6 +23,7 @@ export interface ChatPublisher {
 
 interface Pending {
   last: number;
+  inFlight: boolean;
   timer?: NodeJS.Timeout;
   event?: ProgressEvent;
 }
@@ -36,6 +37,10 @@ interface Pending {
 export function attachRunReporter(deps: CommandDeps & { ffmpeg: string; format: { width: number; height: number } }, runner: EventEmitter<RunnerEvents>, publishers: ChatPublisher[]): () => void {
   const byPlatform = new Map(publishers.map((p) => [p.platform, p]));
   const pending = new Map<string, Pending>();
+  // Progress ticks can arrive (after an async lookup) just after a run finished: ignore those for
+  // a few seconds (a retried run reports again later).
+  const finishedAt = new Map<string, number>();
+  const justFinished = (runId: string) => Date.now() - (finishedAt.get(runId) ?? 0) < 5000;
 
   async function target(runId: string) {
     const run = await getRun(deps.db, runId);
@@ -58,31 +63,47 @@ export function attachRunReporter(deps: CommandDeps & { ffmpeg: string; format: 
     }
   }
 
-  const flush = (runId: string) => {
+  const schedule = (runId: string, interval: number) => {
     const p = pending.get(runId);
-    if (!p?.event) return;
+    if (!p?.event || p.inFlight || p.timer) return;
+    const wait = p.last + interval - Date.now();
+    if (wait <= 0) flush(runId, interval);
+    else p.timer = setTimeout(() => {
+      p.timer = undefined;
+      flush(runId, interval);
+    }, wait);
+  };
+
+  // One edit in flight per run, and the next starts no sooner than `interval` after the last
+  // one finished: the platform sees evenly spaced edits, and the newest state always lands.
+  const flush = (runId: string, interval: number) => {
+    const p = pending.get(runId);
+    if (!p?.event || p.inFlight) return;
     const e = p.event;
     p.event = undefined;
-    p.last = Date.now();
-    void show(runId, (t) => progressView(t.project, t.run, e), false).catch((err) => deps.log.warn({ err, runId }, 'progress edit failed'));
+    p.inFlight = true;
+    void show(runId, (t) => progressView(t.project, t.run, e), false)
+      .catch((err) => deps.log.warn({ err, runId }, 'progress edit failed'))
+      .finally(() => {
+        p.inFlight = false;
+        p.last = Date.now();
+        if (pending.get(runId) === p) schedule(runId, interval);
+      });
   };
 
   const onProgress = (e: ProgressEvent) => {
+    if (justFinished(e.runId)) return;
     void target(e.runId).then((t) => {
-      if (!t) return;
-      const p = pending.get(e.runId) ?? { last: 0 };
+      if (!t || justFinished(e.runId)) return;
+      const p = pending.get(e.runId) ?? { last: 0, inFlight: false };
       pending.set(e.runId, p);
       p.event = e;
-      const wait = p.last + t.pub.minEditIntervalMs - Date.now();
-      if (wait <= 0) flush(e.runId);
-      else p.timer ??= setTimeout(() => {
-        p.timer = undefined;
-        flush(e.runId);
-      }, wait);
+      schedule(e.runId, t.pub.minEditIntervalMs);
     }).catch(() => undefined);
   };
 
   const finish = (runId: string) => {
+    finishedAt.set(runId, Date.now());
     const p = pending.get(runId);
     clearTimeout(p?.timer);
     pending.delete(runId);

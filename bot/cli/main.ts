@@ -5,10 +5,13 @@ import { migrate } from '../../db/migrate';
 import { formatDoctor, runDoctor } from './doctor';
 import { planCommand } from './planCommand';
 import { demoCommand } from './demo';
+import { startCommand } from './start';
 
 const USAGE = `shortsmith — turn a topic into a finished vertical short video
 
 Usage:
+  shortsmith start [--role all|bot|worker]
+                         run the chat bots whose tokens are set and/or the render worker
   shortsmith doctor      check configuration, database, ffmpeg, fonts and platform tokens
   shortsmith migrate     apply pending database migrations
   shortsmith plan "<topic>" [--niche N] [--length 60|90|120|180] [--tempo slow|normal|fast]
@@ -40,6 +43,7 @@ const commands: Record<string, Handler> = {
   },
   plan: planCommand,
   demo: demoCommand,
+  start: startCommand,
   async help() {
     process.stdout.write(`${USAGE}\n`);
     return 0;

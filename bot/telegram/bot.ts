@@ -1,5 +1,6 @@
 import { Bot, type Context } from 'grammy';
 import { autoRetry } from '@grammyjs/auto-retry';
+import { sequentialize } from '@grammyjs/runner';
 import type { UserFromGetMe } from 'grammy/types';
 import type { CommandContext, CommandDeps } from '../../commands/context';
 import { runCommand } from '../../commands/dispatch';
@@ -39,6 +40,8 @@ export function parseVideoCommand(text: string): Record<string, string> {
 export function makeTelegramBot(deps: CommandDeps, opts: TelegramBotOptions): Bot {
   const bot = new Bot(opts.token, { client: opts.apiRoot ? { apiRoot: opts.apiRoot } : undefined, botInfo: opts.botInfo });
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
+  // Updates of one chat are handled in order (under @grammyjs/runner); different chats in parallel.
+  bot.use(sequentialize((ctx) => String(ctx.chat?.id ?? ctx.from?.id ?? '')));
   const admins = new Map<string, { at: number; ids: Set<string> }>();
   const forms = new Map<string, ViewForm>();
 

@@ -159,6 +159,21 @@ describe('Telegram bot (real grammY against a fake Bot API)', () => {
     expect(await app.db.prisma.project.count()).toBe(before);
   });
 
+  it('long-polls with the real client: getUpdates with offsets, then a reply', async () => {
+    const { makeTelegramBot } = await import('../../bot/telegram/bot');
+    const polling = makeTelegramBot(app.deps, { token: TOKEN, apiRoot: tg.apiRoot });
+    const n = tg.calls.length;
+    tg.updates.push({ update_id: 9000, message: { message_id: 1, date: 0, chat: { id: 77, type: 'private', first_name: 'Dee' }, from: { id: 77, is_bot: false, first_name: 'Dee' }, text: '/help', entities: [{ type: 'bot_command', offset: 0, length: 5 }] } });
+    const started = polling.start({ drop_pending_updates: false });
+    const help = await tg.waitFor('sendMessage', (c) => String(c.params.chat_id) === '77');
+    expect(String(help.params.text)).toMatch(/topic in, vertical video out/);
+    await polling.stop();
+    await started;
+    const methods = since(n).map((c) => c.method);
+    expect(methods.slice(0, 3)).toEqual(['getMe', 'deleteWebhook', 'getUpdates']);
+    expect(since(n).filter((c) => c.method === 'getUpdates').some((c) => Number(c.params.offset) === 9001)).toBe(true);
+  });
+
   it('rides out a 429 storm with retry_after (auto-retry) and loses nothing', async () => {
     tg.rateLimit('sendMessage', 2, 1);
     const n = tg.calls.length;

@@ -1,0 +1,48 @@
+import { parseArgs } from 'node:util';
+import { run } from '@grammyjs/runner';
+import { loadConfig } from '../../core/config';
+import { makeLogger } from '../../core/logger';
+import { makeApp } from '../app';
+import { TELEGRAM_COMMANDS } from '../telegram/bot';
+
+/**
+ * `shortsmith start [--role all|bot|worker]`: the chat adapters whose tokens are set, the render
+ * worker, or both (default). SIGTERM/SIGINT stop taking work, hand running renders back to the
+ * queue (they resume from their last finished step) and close connections.
+ */
+export async function startCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { role: { type: 'string', default: 'all' } } });
+  const role = values.role;
+  if (!['all', 'bot', 'worker'].includes(role ?? '')) {
+    process.stderr.write('--role must be all, bot or worker.\n');
+    return 2;
+  }
+  const config = loadConfig();
+  const log = makeLogger(config.logLevel);
+  const app = await makeApp(config, log, { worker: role !== 'bot', adapters: role !== 'worker' });
+  log.info({ role, database: config.database.provider, telegram: Boolean(app.telegram), worker: Boolean(app.runner) }, 'shortsmith starting');
+  if (!app.telegram && role !== 'worker') log.warn('No chat platform configured: set TELEGRAM_BOT_TOKEN (and/or DISCORD_TOKEN). The worker still runs.');
+  await app.runner?.start();
+
+  let telegramRunner: ReturnType<typeof run> | null = null;
+  if (app.telegram) {
+    const bot = app.telegram;
+    await bot.init();
+    await bot.api.setMyCommands(TELEGRAM_COMMANDS).catch((err: unknown) => log.warn({ err }, 'setMyCommands failed'));
+    telegramRunner = run(bot);
+    log.info({ username: bot.botInfo.username }, 'telegram polling');
+  }
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log.info({ signal }, 'shutting down');
+      resolve();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  await telegramRunner?.stop();
+  await app.stop();
+  log.info('stopped');
+  return 0;
+}
