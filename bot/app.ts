@@ -11,6 +11,9 @@ import { makeRenderServices } from '../pipeline/render/services';
 import { makeTelegramBot } from './telegram/bot';
 import { makeTelegramPublisher } from './telegram/publisher';
 import type { UserFromGetMe } from 'grammy/types';
+import type { Client } from 'discord.js';
+import { makeDiscordBot } from './discord/bot';
+import { makeDiscordPublisher, makeDiscordRest } from './discord/publisher';
 
 export interface App {
   db: Database;
@@ -18,6 +21,7 @@ export interface App {
   services: RenderServices;
   runner: RenderRunner | null;
   telegram: Bot | null;
+  discord: Client | null;
   publishers: ChatPublisher[];
   stop(): Promise<void>;
 }
@@ -49,6 +53,13 @@ export async function makeApp(config: Config, log: Logger, opts: AppOptions = {}
     abortLocal: (runId) => runner?.abortLocal(runId),
   };
   const publishers: ChatPublisher[] = [];
+  let discord: Client | null = null;
+  if (config.discord.token) {
+    const uploadLimits = new Map<string, number>();
+    const publisher = makeDiscordPublisher(makeDiscordRest(config.discord.token, config.discord.apiUrl), uploadLimits);
+    publishers.push(publisher);
+    if (opts.adapters !== false) discord = makeDiscordBot(deps, { token: config.discord.token, apiUrl: config.discord.apiUrl, publisher, uploadLimits });
+  }
   let telegram: Bot | null = null;
   if (config.telegram.token) {
     // The bot object is cheap and offline until started; its api is the REST client publishers use.
@@ -58,9 +69,10 @@ export async function makeApp(config: Config, log: Logger, opts: AppOptions = {}
   }
   const detach = runner ? attachRunReporter({ ...deps, ffmpeg: services.bins.ffmpeg, format: services.format }, runner, publishers) : () => undefined;
   return {
-    db, deps, services, runner, telegram, publishers,
+    db, deps, services, runner, telegram, discord, publishers,
     async stop() {
       detach();
+      await discord?.destroy();
       await runner?.stop();
       await services.pool.close();
       await db.close();

@@ -18,6 +18,8 @@ export interface CommandContext {
   canManage: boolean;
   /** Discord role ids of the member (empty elsewhere). */
   roleIds: string[];
+  /** Largest upload this chat accepts, when the platform says (Discord: per guild boost tier). */
+  uploadLimit?: number;
 }
 
 /** What commands need from the rest of the system. */

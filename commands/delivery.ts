@@ -102,20 +102,26 @@ export function attachRunReporter(deps: CommandDeps & { ffmpeg: string; format: 
     }).catch(() => undefined);
   };
 
-  const finish = (runId: string) => {
+  /** Stops progress edits for a run and waits until its last edit is an interval old. */
+  const finish = async (runId: string): Promise<void> => {
     finishedAt.set(runId, Date.now());
     const p = pending.get(runId);
     clearTimeout(p?.timer);
     pending.delete(runId);
+    if (!p) return;
+    while (p.inFlight) await new Promise((r) => setTimeout(r, 50));
+    const t = await target(runId).catch(() => null);
+    const wait = p.last + (t?.pub.minEditIntervalMs ?? 0) - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   };
 
   const onDone = ({ runId }: { runId: string }) => {
-    finish(runId);
     void (async () => {
+      await finish(runId);
       const t = await target(runId);
       if (!t) return;
       if (t.run.messageRefs.progressMessageId) await t.pub.edit(t.channelId, t.run.messageRefs.progressMessageId, { text: `Rendered “${t.project.title}”. The video follows.` });
-      const limit = await t.pub.uploadLimit(t.channelId);
+      const limit = Number(t.run.messageRefs.uploadLimit) || (await t.pub.uploadLimit(t.channelId));
       const duration = Number(t.run.resumeState.steps.ffmpeg_render?.outputs.durationSec ?? t.project.targetLengthSec);
       let path: string;
       try {
@@ -129,13 +135,15 @@ export function attachRunReporter(deps: CommandDeps & { ffmpeg: string; format: 
   };
 
   const onFailed = ({ runId }: { runId: string }) => {
-    finish(runId);
-    void show(runId, (t) => failureView(t.project, t.run)).catch((err) => deps.log.warn({ err, runId }, 'failure post failed'));
+    void finish(runId)
+      .then(() => show(runId, (t) => failureView(t.project, t.run)))
+      .catch((err) => deps.log.warn({ err, runId }, 'failure post failed'));
   };
 
   const onCanceled = ({ runId }: { runId: string }) => {
-    finish(runId);
-    void show(runId, (t) => ({ text: `Render of “${t.project.title}” canceled. The plan is kept; approve again when ready.` })).catch(() => undefined);
+    void finish(runId)
+      .then(() => show(runId, (t) => ({ text: `Render of “${t.project.title}” canceled. The plan is kept; approve again when ready.` })))
+      .catch(() => undefined);
   };
 
   runner.on('progress', onProgress);
@@ -147,6 +155,6 @@ export function attachRunReporter(deps: CommandDeps & { ffmpeg: string; format: 
     runner.off('done', onDone);
     runner.off('failed', onFailed);
     runner.off('canceled', onCanceled);
-    for (const id of pending.keys()) finish(id);
+    for (const id of pending.keys()) void finish(id);
   };
 }

@@ -19,6 +19,9 @@ import { notice, type View } from './view';
 
 const planDeps = (deps: CommandDeps) => ({ db: deps.db, planner: deps.planner });
 
+/** Where the worker posts this run's progress and video, from any process. */
+const refsFor = (ctx: CommandContext) => ({ channelId: ctx.chatId, ...(ctx.uploadLimit ? { uploadLimit: String(ctx.uploadLimit) } : {}) });
+
 /** `/video create`: checks the topic and limits, writes the project and shows five hooks. */
 export async function createVideo(deps: CommandDeps, ctx: CommandContext, raw: RawOptions): Promise<View> {
   const settings = await getChatSettings(deps.db, ctx.platform, ctx.chatId);
@@ -129,14 +132,14 @@ export async function handleButton(deps: CommandDeps, ctx: CommandContext, rawId
       const plan = await getLatestPlanVersion(deps.db, project.id);
       if (plan?.validation.errors.length) throw new UserError('plan_invalid', `Fix these first: ${plan.validation.errors.join(' ')}`);
       await checkQuota(deps, ctx);
-      const run = await queueRunForPlan(deps.db, { projectId: project.id, planVersionId: planId!, requestedByUserId: ctx.userId, messageRefs: { channelId: ctx.chatId } });
+      const run = await queueRunForPlan(deps.db, { projectId: project.id, planVersionId: planId!, requestedByUserId: ctx.userId, messageRefs: refsFor(ctx) });
       deps.pokeQueue();
       return { ...progressView(project, run, null), progressOfRunId: run.id };
     }
     case 'rerender': {
       requireApprover(ctx, settings, project);
       await checkQuota(deps, ctx);
-      const run = await queueRunForPlan(deps.db, { projectId: project.id, planVersionId: planId!, requestedByUserId: ctx.userId, messageRefs: { channelId: ctx.chatId } }, ['DONE', 'FAILED', 'PLAN_READY']);
+      const run = await queueRunForPlan(deps.db, { projectId: project.id, planVersionId: planId!, requestedByUserId: ctx.userId, messageRefs: refsFor(ctx) }, ['DONE', 'FAILED', 'PLAN_READY']);
       deps.pokeQueue();
       return { ...progressView(project, run, null), progressOfRunId: run.id };
     }

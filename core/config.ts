@@ -33,6 +33,7 @@ const envSchema = z.object({
   OPENAI_TIMEOUT_MS: positiveInt(60_000),
   DISCORD_TOKEN: optionalString,
   DISCORD_API_URL: url('DISCORD_API_URL'),
+  DISCORD_DEV_GUILD_ID: optionalString.refine((v) => v === undefined || /^\d{5,25}$/.test(v), { message: 'must be a Discord server id' }),
   TELEGRAM_BOT_TOKEN: optionalString,
   TELEGRAM_API_ROOT: url('TELEGRAM_API_ROOT'),
   FFMPEG_PATH: optionalString,
@@ -51,7 +52,7 @@ export interface Config {
   database: { provider: 'sqlite' | 'postgresql'; url: string };
   logLevel: string;
   openai: { apiKey?: string; baseURL?: string; model: string; timeoutMs: number };
-  discord: { token?: string; apiUrl?: string };
+  discord: { token?: string; apiUrl?: string; devGuildId?: string };
   telegram: { token?: string; apiRoot?: string };
   ffmpeg: { ffmpegPath?: string; ffprobePath?: string };
   render: { concurrency: number; width: number; height: number; preset: string; crf: number; musicDir?: string };
@@ -72,7 +73,7 @@ export function loadConfig(env: Env = process.env): Config {
     database: { provider: dbUrl.startsWith('file:') ? 'sqlite' : 'postgresql', url: dbUrl },
     logLevel: e.LOG_LEVEL ?? 'info',
     openai: { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL ?? 'gpt-4o-mini', timeoutMs: e.OPENAI_TIMEOUT_MS },
-    discord: { token: e.DISCORD_TOKEN, apiUrl: e.DISCORD_API_URL },
+    discord: { token: e.DISCORD_TOKEN, apiUrl: e.DISCORD_API_URL, devGuildId: e.DISCORD_DEV_GUILD_ID },
     telegram: { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT },
     ffmpeg: { ffmpegPath: e.FFMPEG_PATH, ffprobePath: e.FFPROBE_PATH },
     render: {

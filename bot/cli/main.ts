@@ -6,12 +6,15 @@ import { formatDoctor, runDoctor } from './doctor';
 import { planCommand } from './planCommand';
 import { demoCommand } from './demo';
 import { startCommand } from './start';
+import { registerDiscordCommands } from '../discord/register';
 
 const USAGE = `shortsmith — turn a topic into a finished vertical short video
 
 Usage:
   shortsmith start [--role all|bot|worker]
                          run the chat bots whose tokens are set and/or the render worker
+  shortsmith register-commands [--guild ID]
+                         register /video with Discord (one server: instant; global: production)
   shortsmith doctor      check configuration, database, ffmpeg, fonts and platform tokens
   shortsmith migrate     apply pending database migrations
   shortsmith plan "<topic>" [--niche N] [--length 60|90|120|180] [--tempo slow|normal|fast]
@@ -44,6 +47,12 @@ const commands: Record<string, Handler> = {
   plan: planCommand,
   demo: demoCommand,
   start: startCommand,
+  async 'register-commands'(args) {
+    const { values } = parseArgs({ args, options: { guild: { type: 'string' } } });
+    const where = await registerDiscordCommands(loadConfig(), values.guild ?? loadConfig().discord.devGuildId);
+    process.stdout.write(`Registered /video for ${where}.\n`);
+    return 0;
+  },
   async help() {
     process.stdout.write(`${USAGE}\n`);
     return 0;

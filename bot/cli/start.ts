@@ -4,6 +4,7 @@ import { loadConfig } from '../../core/config';
 import { makeLogger } from '../../core/logger';
 import { makeApp } from '../app';
 import { TELEGRAM_COMMANDS } from '../telegram/bot';
+import { registerDiscordCommands } from '../discord/register';
 
 /**
  * `shortsmith start [--role all|bot|worker]`: the chat adapters whose tokens are set, the render
@@ -31,6 +32,15 @@ export async function startCommand(args: string[]): Promise<number> {
     await bot.api.setMyCommands(TELEGRAM_COMMANDS).catch((err: unknown) => log.warn({ err }, 'setMyCommands failed'));
     telegramRunner = run(bot);
     log.info({ username: bot.botInfo.username }, 'telegram polling');
+  }
+
+  if (app.discord) {
+    const client = app.discord;
+    client.once('clientReady', () => {
+      log.info({ user: client.user?.tag }, 'discord connected');
+      if (config.discord.devGuildId) void registerDiscordCommands(config, config.discord.devGuildId).catch((err: unknown) => log.warn({ err }, 'registering guild commands failed'));
+    });
+    await client.login(config.discord.token);
   }
 
   await new Promise<void>((resolve) => {

@@ -12,6 +12,7 @@ export type Route = (req: RecordedRequest, res: ServerResponse) => void | Promis
 
 export interface FakeServer {
   url: string;
+  server: Server;
   requests: RecordedRequest[];
   close(): Promise<void>;
 }
@@ -38,6 +39,7 @@ export async function startFakeServer(route: Route): Promise<FakeServer> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    server,
     requests,
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,0 +1,28 @@
+import { SlashCommandBuilder } from 'discord.js';
+import { LANGUAGES } from '../../pipeline/plan/input';
+import { PACKS, TARGET_LENGTHS, TEMPOS, VOICES } from '../../pipeline/plan/packs';
+
+/** The `/video` command with its subcommands, as registered with Discord. */
+export function videoCommand(): SlashCommandBuilder {
+  const cmd = new SlashCommandBuilder().setName('video').setDescription('Turn a topic into a vertical short video');
+  cmd.addSubcommand((s) =>
+    s.setName('create').setDescription('Start a video: five hooks to pick from')
+      .addStringOption((o) => o.setName('topic').setDescription('What the video is about (1–500 characters)').setRequired(true).setMaxLength(500))
+      .addStringOption((o) => o.setName('niche').setDescription('Style pack').addChoices(...PACKS.map((p) => ({ name: p.name, value: p.id }))))
+      .addIntegerOption((o) => o.setName('length').setDescription('Target seconds').addChoices(...TARGET_LENGTHS.map((l) => ({ name: `${l} s`, value: l }))))
+      .addStringOption((o) => o.setName('tempo').setDescription('Speaking pace').addChoices(...TEMPOS.map((t) => ({ name: t, value: t }))))
+      .addStringOption((o) => o.setName('voice').setDescription('Narrator voice').addChoices(...VOICES.map((v) => ({ name: v, value: v }))))
+      .addStringOption((o) => o.setName('language').setDescription('Language').addChoices(...LANGUAGES.map((l) => ({ name: l, value: l })))));
+  cmd.addSubcommand((s) => s.setName('list').setDescription('Videos in this channel'));
+  cmd.addSubcommand((s) => s.setName('status').setDescription('Where the latest video stands'));
+  cmd.addSubcommand((s) => s.setName('stats').setDescription('Renders, views and likes in this channel'));
+  cmd.addSubcommand((s) => s.setName('help').setDescription('How shortsmith works'));
+  cmd.addSubcommand((s) =>
+    s.setName('settings').setDescription('Approvers, defaults and quotas (managers change them)')
+      .addRoleOption((o) => o.setName('approver_role').setDescription('Role allowed to approve renders'))
+      .addStringOption((o) => o.setName('niche').setDescription('Default style pack').addChoices(...PACKS.map((p) => ({ name: p.name, value: p.id }))))
+      .addIntegerOption((o) => o.setName('length').setDescription('Default target seconds').addChoices(...TARGET_LENGTHS.map((l) => ({ name: `${l} s`, value: l }))))
+      .addIntegerOption((o) => o.setName('quota').setDescription('Renders per day in this channel').setMinValue(0).setMaxValue(1000))
+      .addIntegerOption((o) => o.setName('drafts').setDescription('Plans in progress per person').setMinValue(1).setMaxValue(100)));
+  return cmd;
+}

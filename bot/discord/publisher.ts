@@ -1,0 +1,44 @@
+import { REST, Routes, type RESTPostAPIChannelMessageJSONBody } from 'discord.js';
+import { readFileSync } from 'node:fs';
+import type { ChatPublisher } from '../../commands/delivery';
+import type { View } from '../../commands/view';
+import { toPayload } from './render';
+
+/** Discord's attachment limit without server boosts. */
+export const DISCORD_DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024;
+
+/** The message body and files of a view, for REST calls. */
+function restBody(view: View): { body: RESTPostAPIChannelMessageJSONBody; files: { name: string; data: Buffer }[] } {
+  const p = toPayload(view);
+  return {
+    body: { embeds: p.embeds.map((e) => e.toJSON()), components: p.components.map((c) => c.toJSON()), allowed_mentions: { parse: [] } },
+    files: [...(view.image ? [view.image] : []), ...(view.files ?? [])].map((f) => ({ name: f.name, data: readFileSync(f.path) })),
+  };
+}
+
+/**
+ * Posts and edits ordinary channel messages through Discord's REST API — usable from a worker
+ * process with no gateway connection, and never tied to an interaction token (those die after
+ * 15 minutes). discord.js's REST client queues and retries rate-limited requests itself.
+ */
+export function makeDiscordPublisher(rest: REST, uploadLimits: Map<string, number>): ChatPublisher {
+  return {
+    platform: 'discord',
+    minEditIntervalMs: 2000,
+    async send(channelId, view) {
+      const { body, files } = restBody(view);
+      const msg = (await rest.post(Routes.channelMessages(channelId), { body, files })) as { id: string };
+      return msg.id;
+    },
+    async edit(channelId, messageId, view) {
+      const { body } = restBody({ ...view, image: undefined, files: undefined });
+      await rest.patch(Routes.channelMessage(channelId, messageId), { body });
+    },
+    uploadLimit: async (channelId) => uploadLimits.get(channelId) ?? DISCORD_DEFAULT_UPLOAD_LIMIT,
+  };
+}
+
+/** A REST client for the configured API base (a proxy in production, a fake in tests). */
+export function makeDiscordRest(token: string, apiUrl?: string): REST {
+  return new REST({ version: '10', ...(apiUrl ? { api: apiUrl } : {}) }).setToken(token);
+}
