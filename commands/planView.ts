@@ -1,5 +1,6 @@
 import type { Project } from '../db/client';
 import type { PlanVersionView } from '../db/repos/planVersions';
+import { PACKS, getPack } from '../pipeline/plan/packs';
 import { buttonId } from './buttonIds';
 import { clip, type View } from './view';
 
@@ -11,8 +12,26 @@ export function hooksView(project: Project, plan: PlanVersionView): View {
     text: `${lines.join('\n')}\n\nPick the opening line you like best; the plan is written around it.`,
     buttons: [
       plan.hookOptions.map((h, i) => ({ id: buttonId('hook', project.id, plan.id, i), label: clip(`${i + 1}. ${h}`, 80), style: 'primary' as const })).slice(0, 5),
-      [{ id: buttonId('newhooks', project.id, plan.id), label: '🔄 New hooks', style: 'secondary' }],
+      [
+        { id: buttonId('newhooks', project.id, plan.id), label: '🔄 New hooks', style: 'secondary' },
+        { id: buttonId('niche', project.id, plan.id), label: `🎨 Style: ${getPack(project.nichePackId).name}`, style: 'secondary' },
+      ],
     ],
+  };
+}
+
+/** The twelve niche packs as buttons (the current one marked). */
+export function nicheView(project: Project, planId: string): View {
+  // The pack's position, not its id: ids like finance_tips would push the button id past 64 bytes.
+  const buttons = PACKS.map((p, i) => ({
+    id: buttonId('setniche', project.id, planId, i),
+    label: project.nichePackId === p.id ? `• ${p.name}` : p.name,
+    style: project.nichePackId === p.id ? ('primary' as const) : ('secondary' as const),
+  }));
+  return {
+    text: PACKS.map((p) => `${p.name}: ${p.description}`).join('\n'),
+    ephemeral: true,
+    buttons: [buttons.slice(0, 4), buttons.slice(4, 8), buttons.slice(8, 12)],
   };
 }
 

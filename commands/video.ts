@@ -6,13 +6,13 @@ import { getLatestRun, queueRunForPlan } from '../db/repos/runs';
 import type { Project } from '../db/client';
 import { editScene, setSceneLock, updatePlanSettings } from '../pipeline/plan/edit';
 import { parseProjectOptions, type RawOptions } from '../pipeline/plan/input';
-import { TARGET_LENGTHS, TEMPOS, VOICES } from '../pipeline/plan/packs';
-import { chooseHook, regenerateHooks, regenerateScene, regenerateScript, startProject } from '../pipeline/plan/service';
+import { PACKS, TARGET_LENGTHS, TEMPOS, VOICES } from '../pipeline/plan/packs';
+import { changeNiche, chooseHook, regenerateHooks, regenerateScene, regenerateScript, startProject } from '../pipeline/plan/service';
 import { requestCancel, retryRun } from '../pipeline/render/runner';
 import { buttonId, parseButtonId, type ButtonRef } from './buttonIds';
 import type { CommandContext, CommandDeps } from './context';
 import { requireApprover } from './permissions';
-import { hooksView, planView } from './planView';
+import { hooksView, nicheView, planView } from './planView';
 import { progressView } from './runViews';
 import { planStoryboard } from './storyboard';
 import { notice, type View } from './view';
@@ -32,7 +32,8 @@ export async function createVideo(deps: CommandDeps, ctx: CommandContext, raw: R
     voicePreset: (settings.defaultVoicePreset as 'alloy' | null) ?? undefined,
     language: (settings.defaultLanguage as 'en' | null) ?? undefined,
   });
-  const drafts = await countOpenDrafts(deps.db, ctx.platform, ctx.userId);
+  // Limits protect shared chats; the local terminal is one person's own machine.
+  const drafts = ctx.platform === 'cli' ? 0 : await countOpenDrafts(deps.db, ctx.platform, ctx.userId);
   if (drafts >= settings.maxDraftsPerUser) {
     throw new UserError('too_many_drafts', `You have ${drafts} plans in progress (the limit here is ${settings.maxDraftsPerUser}). Approve or discard one first: /video list.`);
   }
@@ -56,6 +57,7 @@ async function currentPlanId(deps: CommandDeps, project: Project, ref: ButtonRef
 }
 
 async function checkQuota(deps: CommandDeps, ctx: CommandContext): Promise<void> {
+  if (ctx.platform === 'cli') return;
   const settings = await getChatSettings(deps.db, ctx.platform, ctx.chatId);
   const today = new Date();
   today.setUTCHours(0, 0, 0, 0);
@@ -114,6 +116,14 @@ export async function handleButton(deps: CommandDeps, ctx: CommandContext, rawId
     }
     case 'voice':
       return voiceView(project, planId!);
+    case 'niche':
+      return nicheView(project, planId!);
+    case 'setniche': {
+      const pack = PACKS[Number(ref.arg)];
+      if (!pack) throw new UserError('bad_button', 'That button is not valid.');
+      const state = await changeNiche(pd, project.id, pack.id, id);
+      return { ...hooksView(state.project, state.plan), replace: false };
+    }
     case 'setvoice':
       return { ...(await showAfter(deps, updatePlanSettings(pd, project.id, { voicePreset: ref.arg }, id))), replace: true };
     case 'settempo':

@@ -3,15 +3,15 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../core/config';
 import { makeLogger } from '../../core/logger';
 import { UserError } from '../../core/errors';
-import { openDatabase } from '../../db/client';
-import { queueRunForPlan, getRun } from '../../db/repos/runs';
-import { parseProjectOptions } from '../../pipeline/plan/input';
-import { makePlanner } from '../../pipeline/plan/makePlanner';
-import { chooseHook, startProject } from '../../pipeline/plan/service';
-import { RenderRunner } from '../../pipeline/render/runner';
-import { makeRenderServices } from '../../pipeline/render/services';
-import { formatPlanForTerminal } from './planCommand';
+import { getRun } from '../../db/repos/runs';
+import type { CommandContext } from '../../commands/context';
+import { runCommand } from '../../commands/dispatch';
+import { createVideo, handleButton } from '../../commands/video';
+import type { View } from '../../commands/view';
+import { requestCancel } from '../../pipeline/render/runner';
+import { makeApp } from '../app';
 import { progressLine } from './progressBar';
+import { viewToTerminal } from './render';
 
 /**
  * `shortsmith demo "<topic>"`: the whole product in the terminal — five hooks, pick one, the plan,
@@ -27,25 +27,33 @@ export async function demoCommand(args: string[]): Promise<number> {
     },
   });
   if (!positionals.length) throw new UserError('topic_missing', 'Usage: shortsmith demo "<topic>" [--niche science] [--length 60] [--yes]');
-  const options = parseProjectOptions({ topic: positionals.join(' '), niche: values.niche, length: values.length, tempo: values.tempo, voice: values.voice, language: values.language, style: values.style });
   const interactive = Boolean(process.stdin.isTTY) && !values.yes;
   const config = loadConfig();
   const log = makeLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr);
-  const db = await openDatabase(config.database.url);
+  const app = await makeApp(config, log, { adapters: false, runnerPollMs: 250 });
   const rl = interactive ? createInterface({ input: process.stdin, output: process.stderr }) : null;
   const say = (s: string) => process.stderr.write(`${s}\n`);
+  // The terminal is one more chat: the same commands, rules and views as Discord and Telegram.
+  const ctx: CommandContext = { platform: 'cli', chatId: 'terminal', userId: process.env.USER ?? 'local', userName: 'you', isDM: true, canManage: true, roleIds: [] };
+  const act = async (name: string, fn: () => Promise<View>): Promise<View> => {
+    const view = await runCommand(app.deps, ctx, name, fn);
+    if (view.ephemeral && !view.buttons?.length && !view.form) throw new UserError('refused', view.text);
+    return view;
+  };
+  const pickButton = (view: View, match: RegExp) => view.buttons?.flat().find((b) => match.test(b.label));
   try {
-    const deps = { db: db.prisma, planner: makePlanner(config, db.prisma) };
-    const draft = await startProject(deps, { platform: 'cli', chatId: 'local', ownerUserId: process.env.USER ?? 'local' }, options);
-    say(`\nHooks for “${draft.project.topic}”:`);
-    draft.plan.hookOptions.forEach((h, i) => say(`  ${i + 1}. ${h}`));
-    let pick = 0;
+    const hooks = await act('create', () => createVideo(app.deps, ctx, {
+      topic: positionals.join(' '), niche: values.niche, length: values.length, tempo: values.tempo, voice: values.voice, language: values.language, style: values.style,
+    }));
+    say(`\n${viewToTerminal(hooks)}`);
+    let pick = 1;
     if (rl) {
       const answer = (await rl.question('\nPick a hook [1-5, Enter = 1]: ')).trim();
-      pick = answer ? Math.min(5, Math.max(1, Number(answer) || 1)) - 1 : 0;
+      pick = answer ? Math.min(5, Math.max(1, Number(answer) || 1)) : 1;
     }
-    const state = await chooseHook(deps, draft.project.id, pick);
-    say(`\n${formatPlanForTerminal(state, pick)}\n`);
+    const hookButton = pickButton(hooks, new RegExp(`^${pick}\\.`))!;
+    const plan = await act('hook', () => handleButton(app.deps, ctx, hookButton.id));
+    say(`\n${viewToTerminal(plan)}\n`);
     if (rl) {
       const ok = (await rl.question('Approve and render? [Y/n]: ')).trim().toLowerCase();
       if (ok === 'n' || ok === 'no') {
@@ -53,42 +61,40 @@ export async function demoCommand(args: string[]): Promise<number> {
         return 0;
       }
     }
-    const run = await queueRunForPlan(db.prisma, { projectId: state.project.id, planVersionId: state.plan.id, requestedByUserId: 'local' });
-    const services = await makeRenderServices(config, db.prisma, log);
-    const runner = new RenderRunner(services, { pollMs: 250 });
+    const runner = app.runner!;
+    const started = Date.now();
+    const progress = await act('approve', () => handleButton(app.deps, ctx, pickButton(plan, /Approve/)!.id));
+    const runId = progress.progressOfRunId!;
     const finished = new Promise<'done' | string>((resolve) => {
-      runner.on('done', (e) => e.runId === run.id && resolve('done'));
-      runner.on('failed', (e) => e.runId === run.id && resolve(e.reason));
-      runner.on('canceled', (e) => e.runId === run.id && resolve('canceled'));
+      runner.on('done', (e) => e.runId === runId && resolve('done'));
+      runner.on('failed', (e) => e.runId === runId && resolve(e.reason));
+      runner.on('canceled', (e) => e.runId === runId && resolve('canceled'));
     });
     const tty = Boolean(process.stderr.isTTY);
     let last = '';
     runner.on('progress', (e) => {
-      if (e.runId !== run.id) return;
+      if (e.runId !== runId) return;
       const line = progressLine(e);
       if (tty) process.stderr.write(`\r${line}`);
       else if (line.slice(0, 40) !== last.slice(0, 40)) say(line);
       last = line;
     });
-    const started = Date.now();
-    const onSignal = () => void runner.stop();
+    const onSignal = () => void requestCancel({ db: app.deps.db }, runId, runner).catch(() => undefined);
     process.once('SIGINT', onSignal);
     await runner.start();
     const outcome = await finished;
-    await runner.stop();
-    await services.pool.close();
     process.off('SIGINT', onSignal);
     if (tty) process.stderr.write('\n');
     if (outcome !== 'done') {
       say(`Render ${outcome === 'canceled' ? 'canceled' : `failed: ${outcome}`}`);
       return 1;
     }
-    const done = await getRun(db.prisma, run.id);
-    say(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s. Thumbnail: ${done.artifacts.thumbPath}\nStoryboard: ${done.artifacts.storyboardPath}\nCaptions: ${done.artifacts.srtPath}`);
+    const done = await getRun(app.deps.db, runId);
+    say(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s.\nThumbnail: ${done.artifacts.thumbPath}\nStoryboard: ${done.artifacts.storyboardPath}\nCaptions: ${done.artifacts.srtPath}\nExport: ${done.artifacts.exportJsonPath}`);
     process.stdout.write(`${done.artifacts.mp4Path}\n`);
     return 0;
   } finally {
     rl?.close();
-    await db.close();
+    await app.stop();
   }
 }

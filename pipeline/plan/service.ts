@@ -129,6 +129,14 @@ export async function regenerateHooks(deps: PlanDeps, projectId: string, expecte
   return { project: await getProject(deps.db, project.id), plan: next };
 }
 
+/** Switches the project to another niche pack and offers five hooks in its style. */
+export async function changeNiche(deps: PlanDeps, projectId: string, nichePackId: string, expectedPlanId?: string): Promise<PlanState> {
+  getPack(nichePackId);
+  await loadForEdit(deps.db, projectId, expectedPlanId);
+  await deps.db.project.update({ where: { id: projectId }, data: { nichePackId } });
+  return regenerateHooks(deps, projectId);
+}
+
 /**
  * Builds (or rebuilds) outline and scenes. Locked scenes of the current plan are kept as they
  * are, at their positions. `keepOutline` rewrites only the script.

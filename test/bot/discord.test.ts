@@ -82,7 +82,7 @@ describe('Discord bot (real discord.js against a fake REST API and gateway)', ()
     hooks = calls.find((c) => c.method === 'PATCH' && c.route.endsWith('/messages/@original'))!;
     expect(embedOf(hooks)?.title).toMatch(/Pick a hook/);
     const ids = buttonsIn(hooks);
-    expect(ids).toHaveLength(6);
+    expect(ids).toHaveLength(7);
     for (const b of ids) expect(b.custom_id.length).toBeLessThanOrEqual(100);
     expect(hooks.body.allowed_mentions).toEqual({ parse: [] });
   });
