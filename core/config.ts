@@ -36,6 +36,9 @@ const envSchema = z.object({
   DISCORD_DEV_GUILD_ID: optionalString.refine((v) => v === undefined || /^\d{5,25}$/.test(v), { message: 'must be a Discord server id' }),
   TELEGRAM_BOT_TOKEN: optionalString,
   TELEGRAM_API_ROOT: url('TELEGRAM_API_ROOT'),
+  TELEGRAM_WEBHOOK_URL: url('TELEGRAM_WEBHOOK_URL'),
+  TELEGRAM_WEBHOOK_SECRET: optionalString.refine((v) => v === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(v), { message: 'may contain only A-Z, a-z, 0-9, _ and -' }),
+  PORT: positiveInt(8080),
   FFMPEG_PATH: optionalString,
   FFPROBE_PATH: optionalString,
   RENDER_CONCURRENCY: positiveInt(1),
@@ -53,7 +56,8 @@ export interface Config {
   logLevel: string;
   openai: { apiKey?: string; baseURL?: string; model: string; timeoutMs: number };
   discord: { token?: string; apiUrl?: string; devGuildId?: string };
-  telegram: { token?: string; apiRoot?: string };
+  telegram: { token?: string; apiRoot?: string; webhookUrl?: string; webhookSecret?: string };
+  port: number;
   ffmpeg: { ffmpegPath?: string; ffprobePath?: string };
   render: { concurrency: number; width: number; height: number; preset: string; crf: number; musicDir?: string };
 }
@@ -74,7 +78,8 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: e.LOG_LEVEL ?? 'info',
     openai: { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL ?? 'gpt-4o-mini', timeoutMs: e.OPENAI_TIMEOUT_MS },
     discord: { token: e.DISCORD_TOKEN, apiUrl: e.DISCORD_API_URL, devGuildId: e.DISCORD_DEV_GUILD_ID },
-    telegram: { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT },
+    telegram: { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT, webhookUrl: e.TELEGRAM_WEBHOOK_URL, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET },
+    port: e.PORT,
     ffmpeg: { ffmpegPath: e.FFMPEG_PATH, ffprobePath: e.FFPROBE_PATH },
     render: {
       concurrency: e.RENDER_CONCURRENCY,

@@ -6,7 +6,7 @@ export type { Logger };
 const REDACT_PATHS = [
   'token', '*.token', 'apiKey', '*.apiKey', 'authorization', '*.authorization',
   'headers.authorization', '*.headers.authorization', 'password', '*.password',
-  'config.openai.apiKey', 'config.discord.token', 'config.telegram.token',
+  'config.openai.apiKey', 'config.discord.token', 'config.telegram.token', 'config.telegram.webhookSecret', 'secretToken', '*.secretToken',
 ];
 
 /** Token-shaped strings that must never reach a log line even inside free text. */

@@ -1,4 +1,6 @@
+import { createServer, type Server } from 'node:http';
 import { parseArgs } from 'node:util';
+import { webhookCallback } from 'grammy';
 import { run } from '@grammyjs/runner';
 import { loadConfig } from '../../core/config';
 import { makeLogger } from '../../core/logger';
@@ -26,12 +28,22 @@ export async function startCommand(args: string[]): Promise<number> {
   await app.runner?.start();
 
   let telegramRunner: ReturnType<typeof run> | null = null;
+  let webhookServer: Server | null = null;
   if (app.telegram) {
     const bot = app.telegram;
     await bot.init();
     await bot.api.setMyCommands(TELEGRAM_COMMANDS).catch((err: unknown) => log.warn({ err }, 'setMyCommands failed'));
-    telegramRunner = run(bot);
-    log.info({ username: bot.botInfo.username }, 'telegram polling');
+    if (config.telegram.webhookUrl) {
+      // Production: Telegram pushes updates to us; no long polling.
+      const secretToken = config.telegram.webhookSecret;
+      await bot.api.setWebhook(config.telegram.webhookUrl, secretToken ? { secret_token: secretToken } : {});
+      webhookServer = createServer(webhookCallback(bot, 'http', { secretToken }));
+      await new Promise<void>((r) => webhookServer!.listen(config.port, r));
+      log.info({ username: bot.botInfo.username, port: config.port }, 'telegram webhook listening');
+    } else {
+      telegramRunner = run(bot);
+      log.info({ username: bot.botInfo.username }, 'telegram polling');
+    }
   }
 
   if (app.discord) {
@@ -52,6 +64,7 @@ export async function startCommand(args: string[]): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
   });
   await telegramRunner?.stop();
+  await new Promise<void>((r) => (webhookServer ? webhookServer.close(() => r()) : r()));
   await app.stop();
   log.info('stopped');
   return 0;
