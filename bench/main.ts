@@ -10,6 +10,7 @@ import { createProject } from '../db/repos/projects';
 import { createPlanVersion } from '../db/repos/planVersions';
 import { queueRunForPlan } from '../db/repos/runs';
 import { benchRender } from './render';
+import { benchLatency } from './latency';
 
 async function benchDatabase(url: string, label: string): Promise<void> {
   const t0 = performance.now();
@@ -31,6 +32,7 @@ async function benchDatabase(url: string, label: string): Promise<void> {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'shortsmith-bench-'));
+const only = process.argv[2];
 try {
   console.log('# database');
   await benchDatabase(`file:${join(dir, 'bench.db')}`, 'sqlite');
@@ -39,8 +41,8 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-const only = process.argv[2];
 if (!only || only === 'render') {
   await benchRender(60, 'why octopuses have three hearts', 'science');
   if (!process.env.BENCH_QUICK) await benchRender(180, 'the lost colony of Roanoke', 'mystery');
 }
+if (!only || only === 'latency') await benchLatency();
