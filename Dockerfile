@@ -21,5 +21,6 @@ RUN mkdir -p /data && chown -R node:node /data
 USER node
 VOLUME ["/data"]
 # Migrations are applied by every command that opens the database, so start-up migrates.
+# Roles: `start` (bots + worker), `start --role bot`, `start --role worker`; also `doctor`, `migrate`.
 ENTRYPOINT ["tini", "--", "node", "bin/shortsmith.js"]
-CMD ["doctor"]
+CMD ["start"]
