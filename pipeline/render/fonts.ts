@@ -28,3 +28,15 @@ export function missingFonts(): string[] {
     .map((f) => f.file)
     .filter((f) => !existsSync(f));
 }
+
+let canvasFontsReady = false;
+
+/** Registers the bundled fonts with Skia (once per thread) under the names the drawings use. */
+export async function registerCanvasFonts(): Promise<void> {
+  if (canvasFontsReady) return;
+  const { GlobalFonts } = await import('@napi-rs/canvas');
+  const f = bundledFonts();
+  GlobalFonts.registerFromPath(f.display.file, 'ShortsmithDisplay');
+  GlobalFonts.registerFromPath(f.caption.file, 'ShortsmithCaption');
+  canvasFontsReady = true;
+}

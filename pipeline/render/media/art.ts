@@ -1,38 +1,11 @@
-import { createHash } from 'node:crypto';
-import { GlobalFonts, createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
-import { bundledFonts } from '../fonts';
+import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
+import { makeRandom } from '../../plan/offline/random';
+import type { ImageRequest } from '../../providers/images/types';
+import { registerCanvasFonts } from '../fonts';
 
-export interface ArtRequest {
-  width: number;
-  height: number;
-  /** Pack palette: dark, mid, accent (#RRGGBB). */
-  palette: [string, string, string];
-  /** Words to feature (the scene's on-screen text or key words). */
-  title: string;
-  subtitle: string;
-  /** Seed text so each scene gets its own composition, the same every time. */
-  seed: string;
-  sceneNumber: number;
-}
+/** What offline art needs: an image request without the prompts (it draws, it does not imagine). */
+export type ArtRequest = Omit<ImageRequest, 'prompt' | 'negativePrompt'>;
 
-let fontsReady = false;
-function ensureFonts(): void {
-  if (fontsReady) return;
-  const fonts = bundledFonts();
-  GlobalFonts.registerFromPath(fonts.display.file, 'ShortsmithDisplay');
-  GlobalFonts.registerFromPath(fonts.caption.file, 'ShortsmithCaption');
-  fontsReady = true;
-}
-
-function seeded(seed: string): () => number {
-  let a = createHash('sha256').update(seed).digest().readUInt32LE(0);
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function withAlpha(hex: string, alpha: number): string {
   const n = Number.parseInt(hex.slice(1), 16);
@@ -122,11 +95,11 @@ function fitFont(g: SKRSContext2D, text: string, family: string, maxWidth: numbe
  * vignette and the scene's key words, composed for 9:16 with the text clear of the caption zone.
  * Returns PNG bytes. CPU-heavy: call it from a worker thread.
  */
-export function drawArt(req: ArtRequest): Buffer {
-  ensureFonts();
+export async function drawArt(req: ArtRequest): Promise<Buffer> {
+  await registerCanvasFonts();
   const { width: w, height: h } = req;
   const [dark, mid, accent] = req.palette;
-  const r = seeded(req.seed);
+  const r = makeRandom(req.seed);
   const canvas = createCanvas(w, h);
   const g = canvas.getContext('2d');
   const bg = g.createLinearGradient(0, 0, w * r(), h);

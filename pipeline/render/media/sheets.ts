@@ -1,5 +1,5 @@
-import { GlobalFonts, createCanvas, loadImage, type SKRSContext2D } from '@napi-rs/canvas';
-import { bundledFonts } from '../fonts';
+import { createCanvas, loadImage, type SKRSContext2D } from '@napi-rs/canvas';
+import { registerCanvasFonts } from '../fonts';
 
 export interface StoryboardRequest {
   /** PNG/JPEG paths, one per scene, in order. */
@@ -19,14 +19,6 @@ export interface ThumbnailRequest {
   height: number;
 }
 
-let fontsReady = false;
-function ensureFonts(): void {
-  if (fontsReady) return;
-  const f = bundledFonts();
-  GlobalFonts.registerFromPath(f.display.file, 'ShortsmithDisplay');
-  GlobalFonts.registerFromPath(f.caption.file, 'ShortsmithCaption');
-  fontsReady = true;
-}
 
 function ellipsis(g: SKRSContext2D, text: string, maxWidth: number): string {
   if (g.measureText(text).width <= maxWidth) return text;
@@ -57,7 +49,7 @@ function wrapLines(g: SKRSContext2D, text: string, maxWidth: number, maxLines: n
  * narration: the picture a team looks at before approving. PNG.
  */
 export async function composeStoryboard(req: StoryboardRequest): Promise<Buffer> {
-  ensureFonts();
+  await registerCanvasFonts();
   const n = req.images.length;
   const cols = n <= 4 ? 2 : n <= 9 ? 3 : 4;
   const rows = Math.ceil(n / cols);
@@ -99,7 +91,7 @@ export async function composeStoryboard(req: StoryboardRequest): Promise<Buffer>
 
 /** The video's cover: the opening scene's art with the hook in large type. JPEG. */
 export async function composeThumbnail(req: ThumbnailRequest): Promise<Buffer> {
-  ensureFonts();
+  await registerCanvasFonts();
   const { width: w, height: h } = req;
   const canvas = createCanvas(w, h);
   const g = canvas.getContext('2d');

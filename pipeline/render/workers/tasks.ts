@@ -7,7 +7,7 @@ import { composeStoryboard, composeThumbnail, type StoryboardRequest, type Thumb
 /** The CPU-heavy jobs that run on worker threads, by name. */
 export const TASKS = {
   speak: (a: { text: string; voice: string; language: string; wpm: number }) => speakOffline(a.text, a),
-  art: async (a: ArtRequest) => drawArt(a),
+  art: (a: ArtRequest) => drawArt(a),
   music: async (a: { mood: MusicMood; durationSec: number; seed: number }) => synthesizeMusic(a.mood, a.durationSec, a.seed),
   storyboard: async (a: StoryboardRequest) => composeStoryboard(a),
   thumbnail: async (a: ThumbnailRequest) => composeThumbnail(a),
