@@ -124,7 +124,7 @@ describe('Discord bot (real discord.js against a fake REST API and gateway)', ()
     dc.dispatch('INTERACTION_CREATE', button(ADMIN, approve));
     const progress = await dc.waitFor((c) => c.method === 'POST' && c.route === `/channels/${CHANNEL_ID}/messages` && /Rendering/.test(String(embedOf(c)?.title)));
     expect(buttonsIn(progress)[0]!.label).toMatch(/Cancel/);
-    const video = await dc.waitFor((c) => c.method === 'POST' && c.route === `/channels/${CHANNEL_ID}/messages` && c.files.some((f) => f.filename === 'video.mp4'), 60_000);
+    const video = await dc.waitFor((c) => c.method === 'POST' && c.route === `/channels/${CHANNEL_ID}/messages` && c.files.some((f) => f.filename === 'video.mp4'), 170_000);
     expect(await app.db.prisma.run.count()).toBe(1);
     const refusal = dc.calls.slice(n).find((c) => /^\/webhooks\//.test(c.route) && /already approved/.test(String(embedOf(c)?.description)));
     expect(refusal?.body.flags).toBe(64);
@@ -137,7 +137,7 @@ describe('Discord bot (real discord.js against a fake REST API and gateway)', ()
     const edits = dc.calls.filter((c) => c.method === 'PATCH' && c.route.startsWith(`/channels/${CHANNEL_ID}/messages/`));
     expect(edits.length).toBeGreaterThan(0);
     for (let i = 1; i < edits.length; i++) expect(edits[i]!.at - edits[i - 1]!.at).toBeGreaterThanOrEqual(1900);
-  });
+  }, 180_000);
 
   it('answers forged, stale and foreign buttons ephemerally', async () => {
     for (const [id, text] of [

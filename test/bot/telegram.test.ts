@@ -114,7 +114,7 @@ describe('Telegram bot (real grammY against a fake Bot API)', () => {
     const progress = since(n).find((c) => c.method === 'sendMessage' && /Rendering/.test(String(c.params.text)))!;
     expect(buttonsOf(progress)[0]![0]!.text).toMatch(/Cancel/);
 
-    const video = await tg.waitFor('sendVideo', () => true, 50_000).catch(async (e) => {
+    const video = await tg.waitFor('sendVideo', () => true, 170_000).catch(async (e) => {
       const r = await app.db.prisma.run.findFirst();
       console.log(r?.status, r?.failureReason, r?.currentStep, r?.progress, tg.calls.slice(-8).map((c) => [c.method, String(c.params.text ?? c.params.caption ?? '').slice(0, 80)]));
       throw e;
@@ -133,7 +133,7 @@ describe('Telegram bot (real grammY against a fake Bot API)', () => {
     expect(tg.calls.filter((c) => c.method === 'editMessageText' && /Rendering|Rendered/.test(String(c.params.text))).length).toBeGreaterThan(0);
     const edits = tg.calls.filter((c) => c.method === 'editMessageText' && /█|░/.test(String(c.params.text)));
     for (let i = 1; i < edits.length; i++) expect(edits[i]!.at - edits[i - 1]!.at).toBeGreaterThanOrEqual(2900);
-  });
+  }, 180_000);
 
   it('answers forged, stale and foreign buttons clearly', async () => {
     const n = tg.calls.length;
