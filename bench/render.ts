@@ -15,6 +15,7 @@ import { buildAudioGraph } from '../pipeline/render/graph/audio';
 import { buildVideoGraph, framesFor } from '../pipeline/render/graph/video';
 import { makeRenderServices } from '../pipeline/render/services';
 import { readTimeline } from '../pipeline/render/steps/ttsGenerate';
+import { LOUDNESS } from '../pipeline/render/steps/ffmpegRender';
 
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 
@@ -46,7 +47,7 @@ export async function benchRender(lengthSec: 60 | 180, topic: string, niche: str
     const timeline = readTimeline(String(outputs.tts_generate?.timelinePath));
     const images = outputs.images_generate?.images as string[];
     const frames = framesFor(timeline.scenes.map((s) => s.end - s.start), 30);
-    const floorGraph = `${buildVideoGraph({ width: config.render.width, height: config.render.height, fps: 30, scenes: frames.map((f) => ({ effectPreset: 'static', frames: f })), assFilterArg: null, zoom: services.zoom, motion: false })};${buildAudioGraph({ voiceInput: images.length, musicInput: images.length + 1, totalSec: videoSec, musicGain: 0.28, loudnessI: -14, truePeak: -1.5 })}`;
+    const floorGraph = `${buildVideoGraph({ width: config.render.width, height: config.render.height, fps: 30, scenes: frames.map((f) => ({ effectPreset: 'static', frames: f })), assFilterArg: null, zoom: services.zoom, motion: false })};${buildAudioGraph({ voiceInput: images.length, musicInput: images.length + 1, totalSec: videoSec, musicGain: 0.28, loudnessI: LOUDNESS.I, truePeak: LOUDNESS.TP })}`;
     const t1 = performance.now();
     await runFfmpeg(services.bins.ffmpeg, buildRenderArgs({
       images, voicePath: String(outputs.tts_generate?.voicePath), musicPath: String(outputs.music_build?.musicPath), filterGraph: floorGraph,

@@ -61,7 +61,7 @@ beforeAll(async () => {
   dc = await startFakeDiscord();
   dataDir = mkdtempSync(join(tmpdir(), 'shortsmith-dc-'));
   const config = loadConfig({ DATA_DIR: dataDir, DISCORD_TOKEN: TOKEN, DISCORD_API_URL: dc.apiUrl, RENDER_SIZE: '270x480', RENDER_PRESET: 'superfast' });
-  app = await makeApp(config, makeLogger('silent'), { runnerPollMs: 100 });
+  app = await makeApp(config, makeLogger(process.env.TEST_LOG ?? 'silent'), { runnerPollMs: 100 });
   await app.runner!.start();
   await app.discord!.login(TOKEN);
   await dc.connected;

@@ -7,8 +7,12 @@ import { buildVideoGraph, escapeFilterValue, framesFor } from '../graph/video';
 import { runFfmpeg } from '../ffmpeg';
 import { readTimeline } from './ttsGenerate';
 
-/** Loudness target (EBU R128 integrated) and true-peak ceiling of every video. */
-export const LOUDNESS = { I: -14, TP: -1.5 };
+/**
+ * Loudness target (EBU R128 integrated) and the limiter's true-peak ceiling. The ceiling sits
+ * 1 dB under the −1 dBTP platforms ask for: AAC encoding adds up to ~0.6 dB of inter-sample
+ * peaks after the limiter (QA caught −0.9 dBTP with a −1.5 ceiling).
+ */
+export const LOUDNESS = { I: -14, TP: -2 };
 
 /**
  * ffmpeg_render: one ffmpeg pass — stills looped in the graph with their motion, captions burned

@@ -25,7 +25,7 @@ describe('QA checks', () => {
   it('passes a conforming file', async () => {
     const ok = make('ok.mp4', [
       '-f', 'lavfi', '-i', 'testsrc2=s=270x480:r=30:d=3', '-f', 'lavfi', '-i', 'sine=f=440:d=3:sample_rate=48000',
-      '-af', 'loudnorm=I=-14:TP=-1.5,aresample=48000', '-ac', '2', '-c:v', 'libx264', '-profile:v', 'high', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-movflags', '+faststart',
+      '-af', 'loudnorm=I=-14:TP=-2,aresample=48000', '-ac', '2', '-c:v', 'libx264', '-profile:v', 'high', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-movflags', '+faststart',
     ]);
     const r = await checkVideo(bins, ok, want);
     expect(r.problems).toEqual([]);
