@@ -1,11 +1,11 @@
 import { UserError } from '../core/errors';
 import { chatSettingsPatchSchema, getChatSettings, updateChatSettings } from '../db/repos/chatSettings';
-import { deleteProject, getProjectInChat, listProjectsInChat } from '../db/repos/projects';
+import { getProjectInChat, listProjectsInChat } from '../db/repos/projects';
 import { getLatestRun } from '../db/repos/runs';
 import { PACK_IDS } from '../pipeline/plan/packs';
 import { buttonId } from './buttonIds';
 import type { CommandContext, CommandDeps } from './context';
-import { requireApprover, requireManager } from './permissions';
+import { requireManager } from './permissions';
 import { clip, type View } from './view';
 
 const STATUS_LABEL: Record<string, string> = {
@@ -38,16 +38,6 @@ export async function projectStatus(deps: CommandDeps, ctx: CommandContext, proj
     if (run.scheduledPublishAt) lines.push(`Scheduled: ${run.scheduledPublishAt.toISOString()}.`);
   }
   return { text: lines.join('\n'), ephemeral: true, buttons: [[{ id: buttonId('plan', project.id), label: '📝 Open', style: 'secondary' }]] };
-}
-
-/** `/video delete`: approvers only; never while rendering. */
-export async function deleteVideo(deps: CommandDeps, ctx: CommandContext, projectId: string): Promise<View> {
-  const project = await getProjectInChat(deps.db, projectId, ctx.platform, ctx.chatId);
-  requireApprover(ctx, await getChatSettings(deps.db, ctx.platform, ctx.chatId), project);
-  const run = await getLatestRun(deps.db, project.id);
-  if (run && (run.status === 'queued' || run.status === 'running')) throw new UserError('busy', 'This project is rendering. Cancel the render first.');
-  await deleteProject(deps.db, project.id);
-  return { text: `Deleted “${project.title}”.`, ephemeral: true };
 }
 
 /** `/video stats`: renders, views, likes and retention reported for this chat's videos. */

@@ -113,6 +113,10 @@ describe('Telegram bot (real grammY against a fake Bot API)', () => {
     expect(alerts(since(n)).join()).toMatch(/already approved/);
     const progress = since(n).find((c) => c.method === 'sendMessage' && /Rendering/.test(String(c.params.text)))!;
     expect(buttonsOf(progress)[0]![0]!.text).toMatch(/Cancel/);
+    // A plan click while the render runs is refused and changes nothing.
+    const m = tg.calls.length;
+    await click(MEMBER, buttonsOf(planMsg)[1]![0]!.callback_data);
+    expect(alerts(since(m)).join()).toMatch(/Cancel the render/);
 
     const video = await tg.waitFor('sendVideo', () => true, 170_000).catch(async (e) => {
       const r = await app.db.prisma.run.findFirst();
