@@ -6,29 +6,29 @@ import type { ImageRequest } from '../../providers/images/types';
 import type { RenderJob, RenderStep, RenderServices } from '../context';
 import { cacheFile, writeAtomic } from '../files';
 
-const STOP = new Set('the and that this with from your what when then they them their there about into have just like more most very only also even some than been were will would could should'.split(' '));
-
-/** The word a scene's art features: its on-screen text, else its longest meaningful word. */
-function featureWords(narration: string, onScreen: string, keyword: string): { title: string; subtitle: string } {
-  const words = narration.replace(/[^\p{L}\p{N}\s'-]/gu, ' ').split(/\s+/).filter((w) => w.length > 3 && !STOP.has(w.toLowerCase()));
-  const longest = [...words].sort((a, b) => b.length - a.length)[0] ?? keyword;
-  const title = onScreen && !/^(#\d+|PART \d+)$/.test(onScreen) ? keyword : longest;
-  return { title: title.slice(0, 28), subtitle: '' };
+/**
+ * The word a scene's art features: the longest of the topic's own words that the scene speaks,
+ * else the topic's key phrase — always about the subject, never a filler word like "because".
+ */
+function featureWord(narration: string, topicWords: string[], keyword: string): string {
+  const spoken = new Set(narration.toLowerCase().match(/[\p{L}\p{N}'-]+/gu) ?? []);
+  const hits = topicWords.filter((w) => w.length > 3 && spoken.has(w.toLowerCase()));
+  return ([...hits].sort((a, b) => b.length - a.length)[0] ?? keyword).slice(0, 28);
 }
 
 /** The image request for scene `i` (also used for plan storyboards before approval). */
 export function imageRequestFor(job: Pick<RenderJob, 'project' | 'plan' | 'pack'>, i: number, services: Pick<RenderServices, 'format'>): ImageRequest {
   const scene = job.plan.scenes[i]!;
-  const keyword = readTopic(job.project.topic).keyword;
-  const words = featureWords(scene.narrationText, scene.onScreenText, keyword);
+  const reading = readTopic(job.project.topic);
+  const keyword = reading.keyword;
   return {
     prompt: scene.visualPrompt,
     negativePrompt: scene.negativePrompt,
     width: services.format.width,
     height: services.format.height,
     palette: job.pack.palette,
-    title: i === 0 ? keyword.slice(0, 28) : words.title,
-    subtitle: words.subtitle,
+    title: i === 0 ? keyword.slice(0, 28) : featureWord(scene.narrationText, reading.contentWords, keyword),
+    subtitle: '',
     seed: `${job.project.topic}|${i}|${scene.visualPrompt}`,
     sceneNumber: i + 1,
   };
