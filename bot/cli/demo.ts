@@ -10,6 +10,7 @@ import { createVideo, handleButton } from '../../commands/video';
 import type { View } from '../../commands/view';
 import { requestCancel } from '../../pipeline/render/runner';
 import { makeApp } from '../app';
+import { PROJECT_FLAGS } from './planCommand';
 import { progressLine } from './progressBar';
 import { viewToTerminal } from './render';
 
@@ -21,10 +22,7 @@ export async function demoCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: {
-      niche: { type: 'string' }, length: { type: 'string' }, tempo: { type: 'string' }, voice: { type: 'string' },
-      language: { type: 'string' }, style: { type: 'string' }, yes: { type: 'boolean', short: 'y' },
-    },
+    options: { ...PROJECT_FLAGS, yes: { type: 'boolean', short: 'y' } },
   });
   if (!positionals.length) throw new UserError('topic_missing', 'Usage: shortsmith demo "<topic>" [--niche science] [--length 60] [--yes]');
   const interactive = Boolean(process.stdin.isTTY) && !values.yes;

@@ -44,15 +44,18 @@ export function formatPlanForTerminal(state: PlanState, hookIndex: number): stri
   return out.join('\n');
 }
 
+/** The project options `plan` and `demo` both take (same names as the chat commands). */
+export const PROJECT_FLAGS = {
+  niche: { type: 'string' }, length: { type: 'string' }, tempo: { type: 'string' }, voice: { type: 'string' },
+  language: { type: 'string' }, style: { type: 'string' },
+} as const;
+
 /** `shortsmith plan "<topic>" [--niche] [--length] [--tempo] [--voice] [--language] [--style] [--hook N] [--json]` */
 export async function planCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: {
-      niche: { type: 'string' }, length: { type: 'string' }, tempo: { type: 'string' }, voice: { type: 'string' },
-      language: { type: 'string' }, style: { type: 'string' }, hook: { type: 'string' }, json: { type: 'boolean' },
-    },
+    options: { ...PROJECT_FLAGS, hook: { type: 'string' }, json: { type: 'boolean' } },
   });
   if (positionals.length === 0) throw new UserError('topic_missing', 'Usage: shortsmith plan "<topic>" [--niche science] [--length 60] [--hook 1] [--json]');
   const options = parseProjectOptions({

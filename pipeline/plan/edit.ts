@@ -3,17 +3,17 @@ import { UserError } from '../../core/errors';
 import { fitPlan } from './fit';
 import { EFFECT_PRESETS, TARGET_LENGTHS, TEMPOS, VISUAL_STYLES, VOICES } from './packs';
 import { estimatePlan } from './estimates';
+import { HIDDEN_CHARS } from './input';
 import { validatePlan } from './validate';
 import { beatsFor } from './templates';
 import { contextFor, loadForEdit, regenerateScript, save, toDraft, type PlanDeps, type PlanState } from './service';
 import { getProject, updateProjectRow } from '../../db/repos/projects';
 
-const HIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u;
 const plainText = (max: number, what: string) =>
   z
     .string()
     .transform((s) => s.normalize('NFC').replace(/[\t\r\n]+/g, ' ').replace(/ {2,}/g, ' ').trim())
-    .refine((s) => !HIDDEN.test(s), { message: `${what} contains invisible control characters` })
+    .refine((s) => !HIDDEN_CHARS.test(s), { message: `${what} contains invisible control characters` })
     .refine((s) => [...s].length <= max, { message: `${what} is longer than ${max} characters` });
 
 /** What a user may change on one scene. Text is stored as typed; renderers escape it. */

@@ -7,8 +7,8 @@ export const LANGUAGES = ['en', 'es', 'fr', 'de', 'it', 'pt', 'nl', 'pl', 'tr', 
 
 export const TOPIC_MAX = 500;
 
-// C0/C1 controls, bidi overrides/isolates and zero-width characters that can hide or reorder text.
-const HIDDEN_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/u;
+/** C0/C1 controls, bidi overrides/isolates and zero-width characters that can hide or reorder text. */
+export const HIDDEN_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/u;
 // Characters that are markup or caption/filter syntax somewhere along our path (ASS, ffmpeg, chat markdown).
 const MARKUP_CHARS = /[{}\\<>`|]/;
 const FILTER_LABEL = /\[[^\]\s]*:[^\]\s]*\]/;
