@@ -37,6 +37,7 @@ export class RenderRunner extends EventEmitter<RunnerEvents> {
   private heartbeat?: NodeJS.Timeout;
   private stopping = false;
   private pumping = false;
+  private lastRecovery = 0;
   private readonly concurrency: number;
   private readonly pollMs: number;
   private readonly staleAfterMs: number;
@@ -52,6 +53,7 @@ export class RenderRunner extends EventEmitter<RunnerEvents> {
   /** Recovers orphaned runs, then starts polling for work. */
   async start(): Promise<void> {
     await this.recoverOrphans();
+    this.lastRecovery = Date.now();
     this.timer = setInterval(() => void this.pump(), this.pollMs);
     this.heartbeat = setInterval(() => void this.beat(), 1000);
     void this.pump();
@@ -70,7 +72,9 @@ export class RenderRunner extends EventEmitter<RunnerEvents> {
   private async recoverOrphans(): Promise<void> {
     const { db } = this.services;
     const stale = new Date(Date.now() - this.staleAfterMs);
-    const orphans = await db.run.findMany({ where: { status: 'running', OR: [{ heartbeatAt: null }, { heartbeatAt: { lt: stale } }] } });
+    const orphans = await db.run.findMany({
+      where: { status: 'running', id: { notIn: [...this.active.keys()] }, OR: [{ heartbeatAt: null }, { heartbeatAt: { lt: stale } }] },
+    });
     for (const run of orphans) {
       await db.run.updateMany({ where: { id: run.id, status: 'running' }, data: { status: 'queued', claimedBy: null } });
       await appendRunLog(db, run.id, { level: 'warn', message: 'The worker stopped unexpectedly; the run resumes from its last finished step.' });
@@ -82,6 +86,11 @@ export class RenderRunner extends EventEmitter<RunnerEvents> {
     if (this.stopping || this.pumping) return;
     this.pumping = true;
     try {
+      // A worker on another machine may have died: its runs stop heartbeating and are re-queued.
+      if (Date.now() - this.lastRecovery > this.staleAfterMs / 2) {
+        this.lastRecovery = Date.now();
+        await this.recoverOrphans();
+      }
       while (!this.stopping && this.active.size < this.concurrency) {
         const run = await claimNextRun(this.services.db, this.workerId);
         if (!run) break;

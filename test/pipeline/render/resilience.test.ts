@@ -99,6 +99,23 @@ describe('cancel, crash and retry', () => {
     expect(done.attempt).toBe(2);
   });
 
+  it('a running worker picks up the runs of a worker that died elsewhere (no restart needed)', async () => {
+    const runner = new RenderRunner(h.services, { pollMs: 100, staleAfterMs: 600 });
+    await runner.start();
+    try {
+      const run = await queueShortRun(h);
+      // As if another machine claimed it and then vanished: running, heartbeat long gone.
+      await h.db.prisma.run.update({ where: { id: run.id }, data: { status: 'running', claimedBy: 'gone:1', heartbeatAt: new Date(Date.now() - 60_000) } });
+      const done = new Promise<void>((resolve) => runner.on('done', (e) => e.runId === run.id && resolve()));
+      await done;
+      const after = await getRun(h.db.prisma, run.id);
+      expect(after.status).toBe('done');
+      expect(after.logs.some((l) => /stopped unexpectedly/.test(l.message))).toBe(true);
+    } finally {
+      await runner.stop();
+    }
+  });
+
   it('retry continues a failed run from the failed step', async () => {
     const run = await queueShortRun(h);
     const runner = new RenderRunner(h.services, { pollMs: 100 });
