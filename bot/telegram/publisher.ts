@@ -19,7 +19,15 @@ export async function sendView(api: Api, chatId: string, view: View): Promise<st
     return String(m.message_id);
   }
   if (view.image) {
-    const m = await api.sendPhoto(chatId, new InputFile(view.image.path, view.image.name), { caption: viewText(view, 1024), reply_markup });
+    const full = viewText(view);
+    if (full.length <= 1024) {
+      const m = await api.sendPhoto(chatId, new InputFile(view.image.path, view.image.name), { caption: full, reply_markup });
+      return String(m.message_id);
+    }
+    // Captions stop at 1024 characters: the picture goes first, the whole text with the
+    // buttons right after it.
+    await api.sendPhoto(chatId, new InputFile(view.image.path, view.image.name), { caption: viewText({ text: view.title ?? '' }, 1024) });
+    const m = await api.sendMessage(chatId, full, { reply_markup, link_preview_options: { is_disabled: true } });
     return String(m.message_id);
   }
   const m = await api.sendMessage(chatId, viewText(view), { reply_markup, link_preview_options: { is_disabled: true } });

@@ -77,11 +77,14 @@ describe('Telegram bot (real grammY against a fake Bot API)', () => {
     const n = tg.calls.length;
     await click(MEMBER, buttonsOf(projectHooks)[0]![0]!.callback_data);
     expect(since(n).some((c) => c.method === 'answerCallbackQuery')).toBe(true);
-    planMsg = since(n).find((c) => c.method === 'sendPhoto')!;
-    expect(planMsg.files[0]!.filename).toBe('storyboard.png');
-    expect(String(planMsg.params.photo)).toBe(`attach://${planMsg.files[0]!.name}`);
-    expect(planMsg.files[0]!.data.subarray(1, 4).toString()).toBe('PNG');
-    expect(String(planMsg.params.caption)).toMatch(/Plan — /);
+    const photo = since(n).find((c) => c.method === 'sendPhoto')!;
+    expect(photo.files[0]!.filename).toBe('storyboard.png');
+    expect(String(photo.params.photo)).toBe(`attach://${photo.files[0]!.name}`);
+    expect(photo.files[0]!.data.subarray(1, 4).toString()).toBe('PNG');
+    expect(String(photo.params.caption)).toMatch(/Plan — /);
+    // The whole plan (longer than a caption may be) follows as text, with the buttons.
+    planMsg = since(n).find((c) => c.method === 'sendMessage' && /Hook:/.test(String(c.params.text)))!;
+    expect(String(planMsg.params.text)).toMatch(/1\. [\d.]+s · /);
     expect(buttonsOf(planMsg).flat().map((b) => b.text)).toEqual(expect.arrayContaining(['✅ Approve & render', '✏️ Edit scene']));
   });
 
@@ -100,8 +103,8 @@ describe('Telegram bot (real grammY against a fake Bot API)', () => {
     expect(prompt.params.text).toMatch(/reply to this message/);
     const m = tg.calls.length;
     await say(MEMBER, '2 | Hearts {\\an8} beat @everyone \\N twice. | PUMP', 999);
-    const plan = since(m).find((c) => c.method === 'sendPhoto')!;
-    expect(String(plan.params.caption)).toContain('Hearts {\\an8} beat @\u2060everyone \\N twice.');
+    const plan = since(m).find((c) => c.method === 'sendMessage' && /Hook:/.test(String(c.params.text)))!;
+    expect(String(plan.params.text)).toContain('Hearts {\\an8} beat @\u2060everyone \\N twice.');
     planMsg = plan;
   });
 
