@@ -124,14 +124,33 @@ async function checkOpenAI(config: Config): Promise<CheckRow> {
   }
 }
 
+async function checkOfflineMedia(): Promise<CheckRow[]> {
+  const rows: CheckRow[] = [];
+  try {
+    const { speakOffline } = await import('../../pipeline/render/media/espeak');
+    const r = await speakOffline('Ready.', { voice: 'alloy', language: 'en', wpm: 150 });
+    rows.push({ name: 'voice', state: r.durationSec > 0.1 ? 'ok' : 'error', detail: `offline eSpeak NG (${r.durationSec.toFixed(1)} s test clip, ${r.words.length} word timing)`, advice: '' });
+  } catch (err) {
+    rows.push({ name: 'voice', state: 'error', detail: failure(err), advice: 'Run npm ci to restore @echogarden/espeak-ng-emscripten.' });
+  }
+  try {
+    const { drawArt } = await import('../../pipeline/render/media/art');
+    const png = await drawArt({ width: 90, height: 160, palette: ['#000000', '#333333', '#ffffff'], title: 'ok', subtitle: '', seed: 'doctor', sceneNumber: 1 });
+    rows.push({ name: 'art', state: 'ok', detail: `offline drawing (Skia), ${png.length} byte test frame`, advice: '' });
+  } catch (err) {
+    rows.push({ name: 'art', state: 'error', detail: failure(err), advice: 'Run npm ci to restore @napi-rs/canvas.' });
+  }
+  return rows;
+}
+
 /** Runs every check concurrently and returns one row each, in a fixed order. */
 export async function runDoctor(config: Config): Promise<CheckRow[]> {
-  const [db, ffmpeg, discord, telegram, openai] = await Promise.all([
-    checkDatabase(config), checkFfmpeg(config), checkDiscord(config), checkTelegram(config), checkOpenAI(config),
+  const [db, ffmpeg, media, discord, telegram, openai] = await Promise.all([
+    checkDatabase(config), checkFfmpeg(config), checkOfflineMedia(), checkDiscord(config), checkTelegram(config), checkOpenAI(config),
   ]);
   return [
     { name: 'config', state: 'ok', detail: `DATA_DIR ${config.dataDir}`, advice: '' },
-    ...db, ffmpeg, checkFonts(), discord, telegram, openai,
+    ...db, ffmpeg, checkFonts(), ...media, discord, telegram, openai,
   ];
 }
 

@@ -38,6 +38,8 @@ describe('shortsmith doctor', () => {
     expect(byName.migrations?.state).toBe('ok');
     expect(byName.ffmpeg?.state).toBe('ok');
     expect(byName.fonts?.state).toBe('ok');
+    expect(byName.voice?.state).toBe('ok');
+    expect(byName.art?.state).toBe('ok');
     expect(byName.discord).toMatchObject({ state: 'ok', detail: 'logged in as smithbot' });
     expect(byName.telegram).toMatchObject({ state: 'ok', detail: 'logged in as @smith_bot' });
     expect(byName.openai?.state).toBe('ok');
