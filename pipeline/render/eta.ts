@@ -11,7 +11,7 @@ export function expectedStepSeconds(step: PipelineStep, lengthSec: number, scene
     case 'images_generate': return offline ? 0.35 * scenes : 6 * scenes;
     case 'captions_build': return 0.1;
     case 'music_build': return offline ? 0.02 * lengthSec : 0.1;
-    case 'ffmpeg_render': return 0.3 * lengthSec;
+    case 'ffmpeg_render': return 0.35 * lengthSec;
     case 'finalize_artifacts': return 0.03 * lengthSec + 1;
   }
 }
