@@ -16,6 +16,16 @@ const PREVIEW = { width: 360, height: 640 };
  */
 export async function planStoryboard(deps: CommandDeps, project: Project, plan: PlanVersionView): Promise<string | null> {
   if (!plan.scenes.length) return null;
+  try {
+    return await drawStoryboard(deps, project, plan);
+  } catch (err) {
+    // The plan is still worth showing without its picture.
+    deps.log.warn({ err, projectId: project.id, planVersionId: plan.id }, 'storyboard failed');
+    return null;
+  }
+}
+
+async function drawStoryboard(deps: CommandDeps, project: Project, plan: PlanVersionView): Promise<string> {
   const path = join(deps.config.dataDir, 'storyboards', `${plan.id}.png`);
   if (existsSync(path)) return path;
   const services = { config: deps.config, db: deps.db, images: makeOfflineImages(deps.pool), format: { ...PREVIEW, fps: 30, preset: 'superfast', crf: 23 } };
