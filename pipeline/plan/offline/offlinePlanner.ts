@@ -107,7 +107,9 @@ export function makeOfflinePlanner(): Planner {
       const pools = makePools(random);
       const effects = effectsFor(req.beats, ctx.pack, random);
       const value = req.beats.map((beat, i) => req.locked[i] ?? writeScene(ctx, beat, req.seconds[i]!, req.hook, pools, random, effects[i]!));
-      topUp(ctx, value, req.seconds, req.locked.map((l) => l !== null), pools.extenders);
+      // Filler never follows the hook, the conclusion or the call to action: it would dangle there.
+      const fixed = req.beats.map((b, i) => req.locked[i] !== null || b.kind === 'hook' || b.kind === 'payoff' || b.kind === 'cta');
+      topUp(ctx, value, req.seconds, fixed, pools.extenders);
       return { value, costMicros: 0 };
     },
     async scene(ctx, req) {

@@ -88,6 +88,8 @@ export function writeNarration(
       sentences.push(fillSlots(follow.splice(fromPool, 1)[0]!, reading, beat.n));
       continue;
     }
+    // Short filler reads as a beat in the middle of a story, but dangles after a hook or an ending.
+    if (beat.kind === 'hook' || beat.kind === 'payoff' || beat.kind === 'cta') break;
     const ext = pools.extenders.findIndex((s) => countWords(s) <= room);
     if (ext < 0) break;
     sentences.push(pools.extenders.splice(ext, 1)[0]!);
