@@ -123,8 +123,8 @@ describe('Telegram bot (real grammY against a fake Bot API)', () => {
 
     const video = await tg.waitFor('sendVideo', () => true, 170_000).catch(async (e) => {
       const r = await app.db.prisma.run.findFirst();
-      console.log(r?.status, r?.failureReason, r?.currentStep, r?.progress, tg.calls.slice(-8).map((c) => [c.method, String(c.params.text ?? c.params.caption ?? '').slice(0, 80)]));
-      throw e;
+      // Say where the run got to, so a failure here explains itself.
+      throw new Error(`${(e as Error).message}; run ${r?.status} at ${r?.currentStep} ${r?.progress}%: ${r?.failureReason ?? ''}`);
     });
     expect(video.params).toMatchObject({ supports_streaming: 'true', width: '270', height: '480' });
     const attached = (param: string) => video.files.find((f) => `attach://${f.name}` === String(video.params[param]));
