@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Project } from '../db/client';
 import type { RunView } from '../db/repos/runs';
 import type { ProgressEvent } from '../pipeline/render/execute';
-import { progressLine } from '../bot/cli/progressBar';
+import { progressLine } from './progressLine';
 import { buttonId } from './buttonIds';
 import { clip, type View } from './view';
 

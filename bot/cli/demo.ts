@@ -11,7 +11,7 @@ import type { View } from '../../commands/view';
 import { requestCancel } from '../../pipeline/render/runner';
 import { makeApp } from '../app';
 import { PROJECT_FLAGS } from './planCommand';
-import { progressLine } from './progressBar';
+import { progressLine } from '../../commands/progressLine';
 import { viewToTerminal } from './render';
 
 /**
