@@ -170,7 +170,6 @@ export async function handleButton(deps: CommandDeps, ctx: CommandContext, rawId
       return { ...progressView(project, run, null), progressOfRunId: run.id };
     }
     case 'plan':
-      return showPlan(deps, project);
     case 'status':
       return showPlan(deps, project);
   }

@@ -1,5 +1,3 @@
-import { TransitionError } from '../core/errors';
-
 /** Project workflow statuses, as in the seed data model. */
 export const PROJECT_STATUSES = ['DRAFT_PLAN', 'PLAN_READY', 'APPROVED', 'RENDERING', 'DONE', 'FAILED'] as const;
 export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
@@ -45,14 +43,3 @@ export function canMoveProject(from: string, to: ProjectStatus): boolean {
 export function canMoveRun(from: string, to: RunStatus): boolean {
   return (RUN_MOVES[from as RunStatus] ?? []).includes(to);
 }
-
-export function assertProjectMove(from: string, to: ProjectStatus): void {
-  if (!canMoveProject(from, to)) throw new TransitionError('Project', from, to);
-}
-
-export function assertRunMove(from: string, to: RunStatus): void {
-  if (!canMoveRun(from, to)) throw new TransitionError('Run', from, to);
-}
-
-export const isTerminalRunStatus = (s: string): boolean => s === 'done' || s === 'canceled';
-export const isActiveRunStatus = (s: string): boolean => s === 'queued' || s === 'running';

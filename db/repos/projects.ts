@@ -57,24 +57,10 @@ export function countOpenDrafts(db: Db, platform: string, ownerUserId: string): 
  * Moves a project to `to` if its current status allows it, in one conditional UPDATE so two
  * racing callers cannot both succeed. Throws TransitionError (and changes nothing) otherwise.
  */
-export async function transitionProject(
-  db: Db,
-  id: string,
-  to: ProjectStatus,
-  extra: { latestPlanVersionId?: string; expectLatestPlanVersionId?: string } = {},
-): Promise<void> {
-  const where = {
-    id,
-    status: { in: projectSourcesFor(to) },
-    ...(extra.expectLatestPlanVersionId ? { latestPlanVersionId: extra.expectLatestPlanVersionId } : {}),
-  };
-  const data = { status: to, ...(extra.latestPlanVersionId ? { latestPlanVersionId: extra.latestPlanVersionId } : {}) };
-  const { count } = await db.project.updateMany({ where, data });
+export async function transitionProject(db: Db, id: string, to: ProjectStatus): Promise<void> {
+  const { count } = await db.project.updateMany({ where: { id, status: { in: projectSourcesFor(to) } }, data: { status: to } });
   if (count === 1) return;
   const current = await getProject(db, id);
-  if (extra.expectLatestPlanVersionId && current.latestPlanVersionId !== extra.expectLatestPlanVersionId) {
-    throw new TransitionError('Project', current.status, to, 'This plan has changed since; use the latest version.');
-  }
   throw new TransitionError('Project', current.status, to);
 }
 

@@ -144,12 +144,3 @@ export async function saveRunState(
 export async function setRunMessageRefs(db: Db, id: string, refs: MessageRefs): Promise<void> {
   await db.run.update({ where: { id }, data: { messageRefsJson: toJson(messageRefsSchema, refs) } });
 }
-
-/** Runs whose scheduled publish time has come and that are not yet published. */
-export async function listDueRuns(db: Db, now: Date): Promise<RunView[]> {
-  const rows = await db.run.findMany({
-    where: { status: 'done', publishedAt: null, scheduledPublishAt: { lte: now } },
-    orderBy: { scheduledPublishAt: 'asc' },
-  });
-  return rows.map(runView);
-}
