@@ -11,11 +11,11 @@ import { chooseHook, startProject } from '../pipeline/plan/service';
 import { executeRun } from '../pipeline/render/execute';
 import { runFfmpeg } from '../pipeline/render/ffmpeg';
 import { buildRenderArgs } from '../pipeline/render/graph/args';
-import { buildAudioGraph } from '../pipeline/render/graph/audio';
+import { buildAudioGraph, type MasterPlan } from '../pipeline/render/graph/audio';
 import { buildVideoGraph, framesFor } from '../pipeline/render/graph/video';
 import { makeRenderServices } from '../pipeline/render/services';
 import { readTimeline } from '../pipeline/render/steps/ttsGenerate';
-import { LOUDNESS } from '../pipeline/render/steps/ffmpegRender';
+import { MUSIC_GAIN } from '../pipeline/render/steps/ffmpegRender';
 
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 
@@ -47,7 +47,8 @@ export async function benchRender(lengthSec: 60 | 180, topic: string, niche: str
     const timeline = readTimeline(String(outputs.tts_generate?.timelinePath));
     const images = outputs.images_generate?.images as string[];
     const frames = framesFor(timeline.scenes.map((s) => s.end - s.start), 30);
-    const floorGraph = `${buildVideoGraph({ width: config.render.width, height: config.render.height, fps: 30, scenes: frames.map((f) => ({ effectPreset: 'static', frames: f })), assFilterArg: null, zoom: services.zoom, motion: false })};${buildAudioGraph({ voiceInput: images.length, musicInput: images.length + 1, totalSec: videoSec, musicGain: 0.28, loudnessI: LOUDNESS.I, truePeak: LOUDNESS.TP })}`;
+    const master = outputs.ffmpeg_render?.soundtrack as MasterPlan;
+    const floorGraph = `${buildVideoGraph({ width: config.render.width, height: config.render.height, fps: 30, scenes: frames.map((f) => ({ effectPreset: 'static', frames: f })), assFilterArg: null, zoom: services.zoom, motion: false })};${buildAudioGraph({ voiceInput: images.length, musicInput: images.length + 1, totalSec: videoSec, musicGain: MUSIC_GAIN, master })}`;
     const t1 = performance.now();
     await runFfmpeg(services.bins.ffmpeg, buildRenderArgs({
       images, voicePath: String(outputs.tts_generate?.voicePath), musicPath: String(outputs.music_build?.musicPath), filterGraph: floorGraph,

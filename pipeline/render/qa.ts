@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { runFfmpeg } from './ffmpeg';
+import { parseEbur128 } from './graph/audio';
 
 export interface QaExpectations {
   width: number;
@@ -93,11 +94,9 @@ export async function checkVideo(bins: { ffmpeg: string; ffprobe: string }, path
       ['-hide_banner', '-nostats', '-loglevel', 'info', '-i', path, '-vn', '-af', 'ebur128=peak=true:framelog=verbose,silencedetect=n=-50dB:d=2', '-f', 'null', '-'],
       { signal },
     );
-    const summary = stderr.slice(stderr.lastIndexOf('Summary:'));
-    const i = /I:\s+(-?[\d.]+|-inf) LUFS/.exec(summary);
-    const peak = /Peak:\s+(-?[\d.]+|-inf) dBFS/.exec(summary);
-    measured.loudnessI = i ? Number(i[1]) : undefined;
-    measured.truePeak = peak ? Number(peak[1]) : undefined;
+    const loudness = parseEbur128(stderr);
+    measured.loudnessI = loudness.I;
+    measured.truePeak = loudness.peak;
     measured.silences = (stderr.match(/silence_start/g) ?? []).length;
     if (measured.loudnessI === undefined || !Number.isFinite(measured.loudnessI) || Math.abs(measured.loudnessI - want.loudnessI) > want.loudnessTolerance) {
       problems.push(`Loudness is ${measured.loudnessI ?? '?'} LUFS, expected ${want.loudnessI} ±${want.loudnessTolerance}.`);

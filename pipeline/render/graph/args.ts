@@ -5,6 +5,17 @@ export interface EncodeSettings {
   audioBitrate: string;
 }
 
+const HEAD = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error'];
+const PROGRESS = ['-progress', 'pipe:1', '-nostats'];
+
+/** H.264 High yuv420p at the frame rate with a keyframe every two seconds. */
+const videoCodec = (e: EncodeSettings) => [
+  '-c:v', 'libx264', '-preset', e.preset, '-crf', String(e.crf), '-profile:v', 'high', '-pix_fmt', 'yuv420p',
+  '-r', String(e.fps), '-g', String(e.fps * 2),
+];
+/** AAC, 48 kHz stereo. */
+const audioCodec = (e: EncodeSettings) => ['-c:a', 'aac', '-b:a', e.audioBitrate, '-ar', '48000', '-ac', '2'];
+
 export interface RenderArgsInput {
   images: string[];
   voicePath: string;
@@ -16,22 +27,61 @@ export interface RenderArgsInput {
 }
 
 /**
- * The full ffmpeg command line for the final render, as data: one input per scene image (decoded
- * once; the graph loops it), the voice, the music, one filter graph, H.264 High yuv420p at the
- * frame rate, AAC 48 kHz stereo, +faststart, progress on stdout.
+ * One ffmpeg pass making a whole video: one input per scene image (decoded once; the graph loops
+ * it), the voice, the music, one filter graph with [vout] and [aout], +faststart. The bench
+ * measures the encoder floor with it.
  */
 export function buildRenderArgs(r: RenderArgsInput): string[] {
   const inputs = r.images.flatMap((img) => ['-i', img]);
   const audio = ['-i', r.voicePath, ...(r.musicPath ? ['-i', r.musicPath] : [])];
   return [
-    '-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-progress', 'pipe:1', '-nostats',
+    ...HEAD, ...PROGRESS,
     ...inputs, ...audio,
     '-filter_complex', r.filterGraph,
     '-map', '[vout]', '-map', '[aout]',
-    '-c:v', 'libx264', '-preset', r.encode.preset, '-crf', String(r.encode.crf), '-profile:v', 'high', '-pix_fmt', 'yuv420p',
-    '-r', String(r.encode.fps), '-g', String(r.encode.fps * 2),
-    '-c:a', 'aac', '-b:a', r.encode.audioBitrate, '-ar', '48000', '-ac', '2',
+    ...videoCodec(r.encode), ...audioCodec(r.encode),
     '-t', r.totalSec.toFixed(3), '-movflags', '+faststart',
     r.output,
+  ];
+}
+
+/** One part of the video (a run of scenes), picture only, exactly `frames` frames long. */
+export function buildSegmentArgs(s: { images: string[]; filterGraph: string; frames: number; output: string; encode: EncodeSettings }): string[] {
+  return [
+    ...HEAD, ...PROGRESS,
+    ...s.images.flatMap((img) => ['-i', img]),
+    '-filter_complex', s.filterGraph,
+    '-map', '[vout]', ...videoCodec(s.encode), '-frames:v', String(s.frames), '-an',
+    s.output,
+  ];
+}
+
+/**
+ * The soundtrack from the voice (input 0) and the music (input 1) through `filterGraph`: to an
+ * AAC file, or — with `output` null — decoded and discarded so a meter in the graph can report
+ * (its summary is printed at `info` level on stderr).
+ */
+export function buildAudioArgs(a: { voicePath: string; musicPath: string | null; filterGraph: string; totalSec: number; output: string | null; encode: EncodeSettings }): string[] {
+  const inputs = ['-i', a.voicePath, ...(a.musicPath ? ['-i', a.musicPath] : [])];
+  if (a.output === null) return ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info', ...inputs, '-filter_complex', a.filterGraph, '-map', '[aout]', '-f', 'null', '-'];
+  return [...HEAD, ...inputs, '-filter_complex', a.filterGraph, '-map', '[aout]', ...audioCodec(a.encode), '-t', a.totalSec.toFixed(3), a.output];
+}
+
+/**
+ * A concat-demuxer list naming each file (quotes in paths escaped the demuxer's way) with its
+ * exact length, so each part starts exactly where the previous one ends.
+ */
+export function concatList(parts: { path: string; durationSec: number }[]): string {
+  return parts.map((p) => `file '${p.path.replace(/'/g, "'\\''")}'\nduration ${p.durationSec.toFixed(6)}\n`).join('');
+}
+
+/** Joins the encoded parts listed in `listPath` with the soundtrack, copying both: no re-encode. */
+export function buildMuxArgs(m: { listPath: string; audioPath: string; totalSec: number; output: string }): string[] {
+  return [
+    ...HEAD,
+    '-f', 'concat', '-safe', '0', '-i', m.listPath, '-i', m.audioPath,
+    '-map', '0:v', '-map', '1:a', '-c', 'copy',
+    '-t', m.totalSec.toFixed(3), '-movflags', '+faststart',
+    m.output,
   ];
 }

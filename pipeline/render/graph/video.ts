@@ -16,12 +16,14 @@ export interface VideoGraphInput {
   zoom: ZoomMethod;
   /** false: no motion at all (the encoder floor measurement). */
   motion?: boolean;
+  /** Where this part starts in the whole video (frames), so captions keep their timing. */
+  startFrame?: number;
 }
 
 /**
  * The video half of the render graph: each scene's still is scaled once, looped in the graph
  * (decoded once, not per frame), moved by its preset, then all scenes are concatenated and the
- * captions burned in. Input i is scene i's image. Output label: [vout].
+ * captions burned in. Input i is the part's scene i's image. Output label: [vout].
  */
 export function buildVideoGraph(input: VideoGraphInput): string {
   const { width: w, height: h, fps } = input;
@@ -38,8 +40,14 @@ export function buildVideoGraph(input: VideoGraphInput): string {
     return `[${i}:v]${fit},format=yuv420p,${loop},${motion},setsar=1[s${i}]`;
   });
   const labels = input.scenes.map((_, i) => `[s${i}]`).join('');
-  const tail = input.assFilterArg ? `,ass=${input.assFilterArg}` : '';
-  return [...chains, `${labels}concat=n=${input.scenes.length}:v=1:a=0${tail},format=yuv420p[vout]`].join(';');
+  // Frame-exact timestamps after the joins (concat alone can leave a frame's gap at a seam, and
+  // the encoder would then drop or repeat frames); captions see the part's place in the video.
+  const start = input.startFrame ?? 0;
+  const restamp = `setpts=N/${fps}/TB`;
+  const tail = !input.assFilterArg ? restamp
+    : start > 0 ? `setpts=(N+${start})/${fps}/TB,ass=${input.assFilterArg},${restamp}`
+    : `${restamp},ass=${input.assFilterArg}`;
+  return [...chains, `${labels}concat=n=${input.scenes.length}:v=1:a=0,${tail},format=yuv420p[vout]`].join(';');
 }
 
 /** Escapes a value for use inside a filter argument (filtergraph quoting rules). */

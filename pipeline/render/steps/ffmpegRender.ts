@@ -1,69 +1,130 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { renameSync } from 'node:fs';
-import type { RenderStep } from '../context';
-import { buildRenderArgs } from '../graph/args';
-import { buildAudioGraph } from '../graph/audio';
-import { buildVideoGraph, escapeFilterValue, framesFor } from '../graph/video';
+import { readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import type { RenderJob, RenderServices, RenderStep, StepHelpers } from '../context';
+import { buildAudioArgs, buildMuxArgs, buildSegmentArgs, concatList, type EncodeSettings } from '../graph/args';
+import { buildAudioGraph, buildMeasureGraph, parseEbur128, planMaster, type MasterPlan, type MixInput } from '../graph/audio';
+import { planSegments } from '../graph/segments';
+import { buildVideoGraph, escapeFilterValue, framesFor, type VideoScene } from '../graph/video';
 import { runFfmpeg } from '../ffmpeg';
 import { readTimeline } from './ttsGenerate';
 
 /**
- * Loudness target (EBU R128 integrated) and the limiter's true-peak ceiling. The ceiling sits
- * 1 dB under the −1 dBTP platforms ask for: AAC encoding adds up to ~0.6 dB of inter-sample
- * peaks after the limiter (QA caught −0.9 dBTP with a −1.5 ceiling).
+ * Loudness target (EBU R128 integrated) and the true-peak ceiling. The ceiling sits 1 dB under
+ * the −1 dBTP platforms ask for: AAC encoding adds up to ~0.6 dB of inter-sample peaks.
  */
 export const LOUDNESS = { I: -14, TP: -2 };
+export const MUSIC_GAIN = 0.28;
 
 /**
- * ffmpeg_render: one ffmpeg pass — stills looped in the graph with their motion, captions burned
- * in, voice over ducked music, loudness-normalised — written to a temporary file and renamed,
- * so a half-written video never counts as done. Progress comes from ffmpeg's own report.
+ * How many parts the video is encoded in at once: one more than the cores, so a part that
+ * finishes early never leaves a core idle (each ffmpeg runs its filters on one thread).
+ */
+export const segmentCount = (scenes: number) => Math.max(1, Math.min(scenes, availableParallelism() + 1));
+
+/**
+ * Measures the mix (EBU R128, true peak), then writes it at the loudness target as AAC: a fixed
+ * gain, limited only if the peaks need it. Limiting lowers the loudness, so a limited mix is
+ * measured again and the gain corrected until it lands within 0.25 LU. Returns the plan applied.
+ */
+async function masterSoundtrack(services: RenderServices, mix: MixInput & { voicePath: string; musicPath: string | null }, output: string, encode: EncodeSettings, signal: AbortSignal): Promise<MasterPlan> {
+  const io = { voicePath: mix.voicePath, musicPath: mix.musicPath, totalSec: mix.totalSec, encode };
+  const run = (filterGraph: string, out: string | null) => runFfmpeg(services.bins.ffmpeg, buildAudioArgs({ ...io, filterGraph, output: out }), { signal, onPeakRss: services.onFfmpegPeakRss });
+  const first = parseEbur128((await run(buildMeasureGraph(mix), null)).stderr);
+  let master = planMaster({ I: first.I ?? -Infinity, TP: first.peak ?? 0 }, LOUDNESS);
+  // The limiter flattens loudness growth (1 dB more gain adds only ~0.5 LU once peaks are held),
+  // so the correction follows the measured slope: a secant step, at most twice.
+  let prev: { gain: number; I: number } | null = null;
+  for (let round = 0; master.limitDb !== null && master.gainDb !== 0 && round < 2; round++) {
+    const I = parseEbur128((await run(buildMeasureGraph({ ...mix, master }), null)).stderr).I;
+    if (I === undefined || !Number.isFinite(I) || Math.abs(LOUDNESS.I - I) <= 0.25) break;
+    const slope = prev && master.gainDb !== prev.gain ? Math.min(1, Math.max(0.2, (I - prev.I) / (master.gainDb - prev.gain))) : 1;
+    prev = { gain: master.gainDb, I };
+    master = { ...master, gainDb: Math.round((master.gainDb + Math.min(6, (LOUDNESS.I - I) / slope)) * 100) / 100 };
+  }
+  await run(buildAudioGraph({ ...mix, master }), output);
+  return master;
+}
+
+/**
+ * Encodes the scenes as parallel parts (each its own ffmpeg: stills looped in the graph with their
+ * motion, captions burned in at the part's place in the video), reporting combined progress.
+ */
+async function encodeParts(job: RenderJob, h: StepHelpers, scenes: VideoScene[], images: string[], assFilterArg: string, encode: EncodeSettings, signal: AbortSignal): Promise<{ path: string; durationSec: number }[]> {
+  const { services } = h;
+  const { format } = services;
+  const parts = planSegments(scenes, segmentCount(scenes.length));
+  const totalFrames = scenes.reduce((n, s) => n + s.frames, 0);
+  const doneFrames = parts.map(() => 0);
+  return Promise.all(parts.map(async (part, k) => {
+    const output = join(job.dir, `part-${k}.partial.mp4`);
+    const graph = buildVideoGraph({
+      width: format.width, height: format.height, fps: format.fps, zoom: services.zoom,
+      scenes: scenes.slice(part.firstScene, part.firstScene + part.sceneCount),
+      assFilterArg, startFrame: part.startFrame,
+    });
+    await runFfmpeg(services.bins.ffmpeg, buildSegmentArgs({ images: images.slice(part.firstScene, part.firstScene + part.sceneCount), filterGraph: graph, frames: part.frames, output, encode }), {
+      signal,
+      onProgress: (sec) => {
+        doneFrames[k] = Math.min(part.frames, sec * format.fps);
+        h.progress(Math.min(0.98, doneFrames.reduce((a, b) => a + b, 0) / totalFrames));
+      },
+      onPeakRss: services.onFfmpegPeakRss,
+    });
+    return { path: output, durationSec: part.frames / format.fps };
+  }));
+}
+
+/**
+ * ffmpeg_render: the picture in parallel parts while the soundtrack is measured and mastered
+ * beside them, then both joined without re-encoding into a +faststart mp4 — written under a
+ * temporary name and renamed, so a half-written video never counts as done.
  */
 export const ffmpegRender: RenderStep = {
   name: 'ffmpeg_render',
   weight: 20,
   timeoutMs: 30 * 60_000,
-  inputs: (job, o, s) => ({ o: [o.tts_generate, o.images_generate, o.captions_build, o.music_build], effects: job.plan.scenes.map((x) => x.effectPreset), format: s.format, zoom: s.zoom }),
+  inputs: (job, o, s) => ({ o: [o.tts_generate, o.images_generate, o.captions_build, o.music_build], effects: job.plan.scenes.map((x) => x.effectPreset), format: s.format, zoom: s.zoom, v: 2 }),
   files: (o) => [String(o.mp4Path)],
   async run(job, h) {
     const { services } = h;
     const { format } = services;
     const timeline = readTimeline(String(h.outputs.tts_generate?.timelinePath));
     const images = h.outputs.images_generate?.images as string[];
-    const assPath = String(h.outputs.captions_build?.assPath);
-    const fontsDir = String(h.outputs.captions_build?.fontsDir);
     const frames = framesFor(timeline.scenes.map((s) => s.end - s.start), format.fps);
     const totalSec = frames.reduce((a, b) => a + b, 0) / format.fps;
-    const video = buildVideoGraph({
-      width: format.width,
-      height: format.height,
-      fps: format.fps,
-      scenes: job.plan.scenes.map((s, i) => ({ effectPreset: s.effectPreset, frames: frames[i]! })),
-      assFilterArg: `filename=${escapeFilterValue(assPath)}:fontsdir=${escapeFilterValue(fontsDir)}`,
-      zoom: services.zoom,
-    });
-    const audio = buildAudioGraph({ voiceInput: images.length, musicInput: images.length + 1, totalSec, musicGain: 0.28, loudnessI: LOUDNESS.I, truePeak: LOUDNESS.TP });
-    const mp4Path = join(job.dir, 'video.mp4');
+    const scenes = job.plan.scenes.map((s, i) => ({ effectPreset: s.effectPreset, frames: frames[i]! }));
+    const assFilterArg = `filename=${escapeFilterValue(String(h.outputs.captions_build?.assPath))}:fontsdir=${escapeFilterValue(String(h.outputs.captions_build?.fontsDir))}`;
+    const encode: EncodeSettings = { preset: format.preset, crf: format.crf, fps: format.fps, audioBitrate: '192k' };
+    const audioPath = join(job.dir, 'soundtrack.partial.m4a');
+    const listPath = join(job.dir, 'parts.partial.txt');
     const partial = join(job.dir, 'video.partial.mp4');
-    const args = buildRenderArgs({
-      images,
-      voicePath: String(h.outputs.tts_generate?.voicePath),
-      musicPath: String(h.outputs.music_build?.musicPath),
-      filterGraph: `${video};${audio}`,
-      totalSec,
-      output: partial,
-      encode: { preset: format.preset, crf: format.crf, fps: format.fps, audioBitrate: '192k' },
+    const mp4Path = join(job.dir, 'video.mp4');
+
+    // One failure stops the other processes at once instead of letting them run on.
+    const stop = new AbortController();
+    const signal = AbortSignal.any([h.signal, stop.signal]);
+    const guard = <T>(p: Promise<T>) => p.catch((err: unknown) => {
+      stop.abort();
+      throw err;
     });
     const started = Date.now();
-    await runFfmpeg(services.bins.ffmpeg, args, {
-      signal: h.signal,
-      timeoutMs: this.timeoutMs,
-      onProgress: (sec) => h.progress(Math.min(0.99, sec / totalSec)),
-      onPeakRss: services.onFfmpegPeakRss,
-    });
-    renameSync(partial, mp4Path);
-    const wall = (Date.now() - started) / 1000;
-    h.log(`Rendered ${totalSec.toFixed(1)} s of ${format.width}x${format.height} video in ${wall.toFixed(1)} s.`);
-    return { mp4Path, durationSec: totalSec, renderWallSec: wall };
+    try {
+      const voicePath = String(h.outputs.tts_generate?.voicePath);
+      const musicPath = (h.outputs.music_build?.musicPath as string | undefined) ?? null;
+      const mix = { voiceInput: 0, musicInput: musicPath ? 1 : null, totalSec, musicGain: MUSIC_GAIN, voicePath, musicPath };
+      const [master, parts] = await Promise.all([
+        guard(masterSoundtrack(services, mix, audioPath, encode, signal)),
+        guard(encodeParts(job, h, scenes, images, assFilterArg, encode, signal)),
+      ]);
+      writeFileSync(listPath, concatList(parts));
+      await runFfmpeg(services.bins.ffmpeg, buildMuxArgs({ listPath, audioPath, totalSec, output: partial }), { signal });
+      renameSync(partial, mp4Path);
+      const wall = (Date.now() - started) / 1000;
+      h.log(`Rendered ${totalSec.toFixed(1)} s of ${format.width}x${format.height} video in ${wall.toFixed(1)} s (${parts.length} parts in parallel; soundtrack gain ${master.gainDb} dB${master.limitDb === null ? '' : `, limited at ${master.limitDb} dBFS`}).`);
+      return { mp4Path, durationSec: totalSec, renderWallSec: wall, parts: parts.length, soundtrack: master };
+    } finally {
+      for (const f of readdirSync(job.dir)) if (/^(part-\d+|soundtrack|parts)\.partial\./.test(f)) rmSync(join(job.dir, f), { force: true });
+    }
   },
 };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildRenderArgs } from '../../../pipeline/render/graph/args';
-import { buildAudioGraph } from '../../../pipeline/render/graph/audio';
+import { buildAudioArgs, buildMuxArgs, buildRenderArgs, buildSegmentArgs, concatList } from '../../../pipeline/render/graph/args';
+import { buildAudioGraph, buildMeasureGraph, buildMixGraph, parseEbur128, planMaster } from '../../../pipeline/render/graph/audio';
+import { frameCost, planSegments } from '../../../pipeline/render/graph/segments';
 import { buildMotionFilter } from '../../../pipeline/render/graph/motion';
 import { buildVideoGraph, escapeFilterValue, framesFor } from '../../../pipeline/render/graph/video';
 
@@ -39,35 +40,95 @@ describe('filter-graph builders', () => {
     expect(graph.split(';')).toEqual([
       "[0:v]scale=324:576:force_original_aspect_ratio=increase,crop=324:576,setsar=1,format=yuv420p,loop=loop=59:size=1:start=0,setpts=N/30/TB,crop=270:480:x='(iw-ow)*(n/59)':y='(ih-oh)/2',setsar=1[s0]",
       '[1:v]scale=270:480:force_original_aspect_ratio=increase,crop=270:480,setsar=1,format=yuv420p,loop=loop=44:size=1:start=0,setpts=N/30/TB,null,setsar=1[s1]',
-      "[s0][s1]concat=n=2:v=1:a=0,ass=filename='/d/c.ass',format=yuv420p[vout]",
+      "[s0][s1]concat=n=2:v=1:a=0,setpts=N/30/TB,ass=filename='/d/c.ass',format=yuv420p[vout]",
     ]);
+  });
+
+  it('keeps a later part\'s captions at its place in the whole video, then restamps from zero', () => {
+    const graph = buildVideoGraph({ width: 270, height: 480, fps: 30, zoom: 'scale', scenes: [{ effectPreset: 'static', frames: 45 }], assFilterArg: "filename='/d/c.ass'", startFrame: 552 });
+    expect(graph.split(';')[1]).toBe("[s0]concat=n=1:v=1:a=0,setpts=(N+552)/30/TB,ass=filename='/d/c.ass',setpts=N/30/TB,format=yuv420p[vout]");
+  });
+
+  it('splits scenes into parts of even encode cost, in order, frames adding up', () => {
+    const scenes = [
+      { effectPreset: 'slow_zoom_in', frames: 137 }, { effectPreset: 'slow_zoom_out', frames: 239 }, { effectPreset: 'tilt_down', frames: 176 },
+      { effectPreset: 'slow_zoom_in', frames: 261 }, { effectPreset: 'pan_right', frames: 287 }, { effectPreset: 'static', frames: 169 },
+      { effectPreset: 'pan_left', frames: 236 }, { effectPreset: 'tilt_up', frames: 239 }, { effectPreset: 'slow_zoom_in', frames: 140 },
+    ];
+    expect(frameCost('slow_zoom_out')).toBe(2);
+    expect(frameCost('pan_left')).toBe(1.25);
+    expect(frameCost('fade')).toBe(1);
+    const three = planSegments(scenes, 3);
+    expect(three).toEqual([
+      { firstScene: 0, sceneCount: 3, startFrame: 0, frames: 552 },
+      { firstScene: 3, sceneCount: 2, startFrame: 552, frames: 548 },
+      { firstScene: 5, sceneCount: 4, startFrame: 1100, frames: 784 },
+    ]);
+    // Costs 1294, 881.75, 1048.75: no other three-way cut has a smaller largest part.
+    expect(planSegments(scenes, 1)).toEqual([{ firstScene: 0, sceneCount: 9, startFrame: 0, frames: 1884 }]);
+    expect(planSegments(scenes.slice(0, 2), 5)).toHaveLength(2);
+    expect(planSegments([{ effectPreset: 'static', frames: 10 }, { effectPreset: 'static', frames: 10 }, { effectPreset: 'static', frames: 10 }, { effectPreset: 'static', frames: 10 }], 2))
+      .toEqual([{ firstScene: 0, sceneCount: 2, startFrame: 0, frames: 20 }, { firstScene: 2, sceneCount: 2, startFrame: 20, frames: 20 }]);
   });
 
   it('builds the floor graph without motion or captions', () => {
     const graph = buildVideoGraph({ width: 270, height: 480, fps: 30, zoom: 'scale', scenes: [{ effectPreset: 'slow_zoom_in', frames: 30 }], assFilterArg: null, motion: false });
-    expect(graph).toBe('[0:v]scale=270:480:force_original_aspect_ratio=increase,crop=270:480,setsar=1,format=yuv420p,loop=loop=29:size=1:start=0,setpts=N/30/TB,null,setsar=1[s0];[s0]concat=n=1:v=1:a=0,format=yuv420p[vout]');
+    expect(graph).toBe('[0:v]scale=270:480:force_original_aspect_ratio=increase,crop=270:480,setsar=1,format=yuv420p,loop=loop=29:size=1:start=0,setpts=N/30/TB,null,setsar=1[s0];[s0]concat=n=1:v=1:a=0,setpts=N/30/TB,format=yuv420p[vout]');
   });
 
-  it('ducks music under the padded voice, then normalises loudness to the exact length', () => {
-    expect(buildAudioGraph({ voiceInput: 3, musicInput: 4, totalSec: 61.5, musicGain: 0.28, loudnessI: -14, truePeak: -1.5 }).split(';')).toEqual([
-      '[3:a]aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo,apad,asplit=2[voice][key]',
-      '[4:a]aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo,volume=0.28,apad[bed]',
+  it('ducks music under the padded voice, cut to the exact length; measures, then masters', () => {
+    const mix = { voiceInput: 0, musicInput: 1, totalSec: 61.5, musicGain: 0.28 };
+    const ducked = [
+      '[0:a]aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo,apad,asplit=2[voice][key]',
+      '[1:a]aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo,volume=0.28,apad[bed]',
       '[bed][key]sidechaincompress=threshold=0.02:ratio=8:attack=20:release=400[ducked]',
-      '[voice][ducked]amix=inputs=2:duration=longest:dropout_transition=0,atrim=0:61.500,loudnorm=I=-14:TP=-1.5:LRA=11,aresample=48000,aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo[aout]',
+      '[voice][ducked]amix=inputs=2:duration=longest:dropout_transition=0,atrim=0:61.500[mix]',
+    ];
+    expect(buildMeasureGraph(mix).split(';')).toEqual([...ducked, '[mix]ebur128=peak=true[aout]']);
+    expect(buildMeasureGraph({ ...mix, master: { gainDb: 13.2, limitDb: -3 } }).split(';').at(-1)).toBe('[mix]volume=13.20dB,alimiter=limit=0.7079:attack=5:release=50:level=disabled,ebur128=peak=true[aout]');
+    expect(buildAudioGraph({ ...mix, master: { gainDb: 4.5, limitDb: null } }).split(';')).toEqual([
+      ...ducked, '[mix]volume=4.50dB,aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo[aout]',
     ]);
+    expect(buildMixGraph({ ...mix, musicInput: null }, 'm')).toBe('[0:a]aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo,apad,atrim=0:61.500[m]');
   });
 
-  it('builds the full command line as data', () => {
-    expect(buildRenderArgs({
-      images: ['/a.png', '/b.png'], voicePath: '/v.wav', musicPath: '/m.wav', filterGraph: 'G', totalSec: 12.3456, output: '/out.mp4',
-      encode: { preset: 'superfast', crf: 21, fps: 30, audioBitrate: '192k' },
-    })).toEqual([
-      '-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-progress', 'pipe:1', '-nostats',
-      '-i', '/a.png', '-i', '/b.png', '-i', '/v.wav', '-i', '/m.wav',
-      '-filter_complex', 'G', '-map', '[vout]', '-map', '[aout]',
-      '-c:v', 'libx264', '-preset', 'superfast', '-crf', '21', '-profile:v', 'high', '-pix_fmt', 'yuv420p', '-r', '30', '-g', '60',
-      '-c:a', 'aac', '-b:a', '192k', '-ar', '48000', '-ac', '2', '-t', '12.346', '-movflags', '+faststart', '/out.mp4',
+  it('plans the master: exact gain to the target, a limiter only when the peaks would pass the ceiling', () => {
+    expect(planMaster({ I: -27.2, TP: -10.6 }, { I: -14, TP: -2 })).toEqual({ gainDb: 13.2, limitDb: -3 });
+    expect(planMaster({ I: -20, TP: -12 }, { I: -14, TP: -2 })).toEqual({ gainDb: 6, limitDb: null });
+    expect(planMaster({ I: -10, TP: 0.5 }, { I: -14, TP: -2 })).toEqual({ gainDb: -4, limitDb: null });
+    expect(planMaster({ I: -10, TP: 3 }, { I: -14, TP: -2 })).toEqual({ gainDb: -4, limitDb: -3 });
+    expect(planMaster({ I: -Infinity, TP: -Infinity }, { I: -14, TP: -2 })).toEqual({ gainDb: 0, limitDb: -3 });
+  });
+
+  it('reads the meter summary, ignoring the running log before it', () => {
+    const stderr = '[Parsed_ebur128_0] t: 1.0 M: -20 S: -21 I: -19.0 LUFS\n[Parsed_ebur128_0] Summary:\n\n  Integrated loudness:\n    I:         -27.2 LUFS\n  True peak:\n    Peak:      -10.6 dBFS\n';
+    expect(parseEbur128(stderr)).toEqual({ I: -27.2, peak: -10.6 });
+    expect(parseEbur128('Summary:\n I: -inf LUFS\n Peak: -inf dBFS')).toEqual({ I: -Infinity, peak: -Infinity });
+  });
+
+  it('builds every command line as data: one pass, a part, the soundtrack, the join', () => {
+    const encode = { preset: 'superfast', crf: 21, fps: 30, audioBitrate: '192k' };
+    const x264 = ['-c:v', 'libx264', '-preset', 'superfast', '-crf', '21', '-profile:v', 'high', '-pix_fmt', 'yuv420p', '-r', '30', '-g', '60'];
+    const aac = ['-c:a', 'aac', '-b:a', '192k', '-ar', '48000', '-ac', '2'];
+    const head = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error'];
+    expect(buildRenderArgs({ images: ['/a.png', '/b.png'], voicePath: '/v.wav', musicPath: '/m.wav', filterGraph: 'G', totalSec: 12.3456, output: '/out.mp4', encode })).toEqual([
+      ...head, '-progress', 'pipe:1', '-nostats', '-i', '/a.png', '-i', '/b.png', '-i', '/v.wav', '-i', '/m.wav',
+      '-filter_complex', 'G', '-map', '[vout]', '-map', '[aout]', ...x264, ...aac, '-t', '12.346', '-movflags', '+faststart', '/out.mp4',
     ]);
+    expect(buildSegmentArgs({ images: ['/a.png'], filterGraph: 'G', frames: 552, output: '/p0.mp4', encode })).toEqual([
+      ...head, '-progress', 'pipe:1', '-nostats', '-i', '/a.png', '-filter_complex', 'G', '-map', '[vout]', ...x264, '-frames:v', '552', '-an', '/p0.mp4',
+    ]);
+    expect(buildAudioArgs({ voicePath: '/v.wav', musicPath: '/m.wav', filterGraph: 'A', totalSec: 12.3456, output: null, encode })).toEqual([
+      '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info', '-i', '/v.wav', '-i', '/m.wav', '-filter_complex', 'A', '-map', '[aout]', '-f', 'null', '-',
+    ]);
+    expect(buildAudioArgs({ voicePath: '/v.wav', musicPath: null, filterGraph: 'A', totalSec: 12.3456, output: '/s.m4a', encode })).toEqual([
+      ...head, '-i', '/v.wav', '-filter_complex', 'A', '-map', '[aout]', ...aac, '-t', '12.346', '/s.m4a',
+    ]);
+    expect(buildMuxArgs({ listPath: '/l.txt', audioPath: '/s.m4a', totalSec: 12.3456, output: '/o.mp4' })).toEqual([
+      ...head, '-f', 'concat', '-safe', '0', '-i', '/l.txt', '-i', '/s.m4a', '-map', '0:v', '-map', '1:a', '-c', 'copy', '-t', '12.346', '-movflags', '+faststart', '/o.mp4',
+    ]);
+    expect(concatList([{ path: "/runs/it's/part-0.mp4", durationSec: 18.4 }, { path: '/runs/x/part-1.mp4', durationSec: 137 / 30 }]))
+      .toBe("file '/runs/it'\\''s/part-0.mp4'\nduration 18.400000\nfile '/runs/x/part-1.mp4'\nduration 4.566667\n");
   });
 
   it('rounds frames per scene without drift, and escapes filter arguments', () => {

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getRun, queueRunForPlan } from '../../../db/repos/runs';
 import { editScene } from '../../../pipeline/plan/edit';
@@ -6,6 +7,7 @@ import { makeOfflinePlanner } from '../../../pipeline/plan/offline/offlinePlanne
 import { executeRun } from '../../../pipeline/render/execute';
 import { RenderRunner } from '../../../pipeline/render/runner';
 import { checkVideo } from '../../../pipeline/render/qa';
+import { runFfmpeg } from '../../../pipeline/render/ffmpeg';
 import { makeRenderHarness, queueShortRun, type RenderHarness } from '../../support/render';
 
 let h: RenderHarness;
@@ -44,6 +46,14 @@ describe('render pipeline (small, offline, real ffmpeg)', () => {
     const qa = await checkVideo(h.services.bins, a.mp4Path!, { width: 270, height: 480, fps: 30, durationSec: JSON.parse(readFileSync(a.exportJsonPath!, 'utf8')).durationSec, loudnessI: -14, loudnessTolerance: 1.5, truePeakMax: -1 });
     expect(qa.problems).toEqual([]);
     expect(qa.measured).toMatchObject({ width: 270, height: 480, fps: 30, videoCodec: 'h264', profile: 'High', pixFmt: 'yuv420p', audioCodec: 'aac', sampleRate: 48000, channels: 2, faststart: true });
+
+    // Encoded in parallel parts, joined frame-exact (no frame lost or repeated at the seams),
+    // and no part or soundtrack file left behind.
+    const render = finished.resumeState.steps.ffmpeg_render!.outputs;
+    expect(render.parts).toBeGreaterThan(1);
+    const { stdout } = await runFfmpeg(h.services.bins.ffprobe, ['-v', 'error', '-count_packets', '-select_streams', 'v', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', a.mp4Path!]);
+    expect(Number(stdout.trim())).toBe(Math.round(Number(render.durationSec) * 30));
+    expect(readdirSync(dirname(a.mp4Path!)).filter((f) => f.includes('partial') || f.startsWith('part-'))).toEqual([]);
 
     // Progress rose monotonically to 100 through all seven steps.
     expect(progress.at(-1)).toBe(100);
