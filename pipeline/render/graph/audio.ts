@@ -37,9 +37,12 @@ function masterFilters(m: MasterPlan): string {
   return `volume=${m.gainDb.toFixed(2)}dB${limiter}`;
 }
 
-/** The mix (mastered by `master` when given) into an EBU R128 meter with true-peak detection. */
-export function buildMeasureGraph(a: MixInput & { master?: MasterPlan }): string {
-  return `${buildMixGraph(a, 'mix')};[mix]${a.master ? `${masterFilters(a.master)},` : ''}ebur128=peak=true[aout]`;
+/**
+ * The mix (mastered by `master` when given) into an EBU R128 meter; the true-peak meter (which
+ * upsamples 4×) only when asked for.
+ */
+export function buildMeasureGraph(a: MixInput & { master?: MasterPlan; truePeak: boolean }): string {
+  return `${buildMixGraph(a, 'mix')};[mix]${a.master ? `${masterFilters(a.master)},` : ''}ebur128${a.truePeak ? '=peak=true' : ''}[aout]`;
 }
 
 /**

