@@ -135,8 +135,8 @@ async function checkOfflineMedia(): Promise<CheckRow[]> {
   }
   try {
     const { drawArt } = await import('../../pipeline/render/media/art');
-    const png = await drawArt({ width: 90, height: 160, palette: ['#000000', '#333333', '#ffffff'], title: 'ok', subtitle: '', seed: 'doctor', sceneNumber: 1 });
-    rows.push({ name: 'art', state: 'ok', detail: `offline drawing (Skia), ${png.length} byte test frame`, advice: '' });
+    const art = await drawArt({ width: 90, height: 160, palette: ['#000000', '#333333', '#ffffff'], title: 'ok', subtitle: '', seed: 'doctor', sceneNumber: 1 });
+    rows.push({ name: 'art', state: 'ok', detail: `offline drawing (Skia), ${art.length} byte test frame`, advice: '' });
   } catch (err) {
     rows.push({ name: 'art', state: 'error', detail: failure(err), advice: 'Run npm ci to restore @napi-rs/canvas.' });
   }

@@ -93,7 +93,7 @@ function fitFont(g: SKRSContext2D, text: string, family: string, maxWidth: numbe
 /**
  * Draws a scene's offline artwork: a gradient in the pack palette, one of several motifs, a
  * vignette and the scene's key words, composed for 9:16 with the text clear of the caption zone.
- * Returns PNG bytes. CPU-heavy: call it from a worker thread.
+ * Returns JPEG bytes. CPU-heavy: call it from a worker thread.
  */
 export async function drawArt(req: ArtRequest): Promise<Buffer> {
   await registerCanvasFonts();
@@ -141,5 +141,7 @@ export async function drawArt(req: ArtRequest): Promise<Buffer> {
   g.fillStyle = withAlpha(accent, 0.9);
   g.textAlign = 'left';
   g.fillText(String(req.sceneNumber).padStart(2, '0'), 60 * s, h * 0.2);
-  return canvas.toBuffer('image/png');
+  // JPEG at quality 95: the video is 4:2:0 H.264, so nothing it keeps is lost, and it encodes in
+  // ~30 ms where PNG took ~270 ms (half of each picture's cost); the encoder's work is the same.
+  return canvas.toBuffer('image/jpeg', 95);
 }

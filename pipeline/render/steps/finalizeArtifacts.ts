@@ -33,26 +33,30 @@ export const finalizeArtifacts: RenderStep = {
     const { services } = h;
     const mp4Path = String(h.outputs.ffmpeg_render?.mp4Path);
     const timeline = readTimeline(String(h.outputs.tts_generate?.timelinePath));
-    const qa = await checkVideo(services.bins, mp4Path, {
-      width: services.format.width, height: services.format.height, fps: services.format.fps,
-      durationSec: Number(h.outputs.ffmpeg_render?.durationSec ?? timeline.totalSec),
-      loudnessI: LOUDNESS.I, loudnessTolerance: 1.5, truePeakMax: -1,
-    }, h.signal);
-    h.progress(0.5);
-    if (!qa.ok) throw new QaError(qa.problems);
-    h.log(`Checks passed: ${qa.measured.width}x${qa.measured.height} ${qa.measured.fps} fps, ${qa.measured.loudnessI} LUFS, ${(qa.measured.sizeBytes / 2 ** 20).toFixed(1)} MiB.`);
-
     const images = h.outputs.images_generate?.images as string[];
     const thumbPath = join(job.dir, 'thumbnail.jpg');
     const storyboardPath = join(job.dir, 'storyboard.png');
     const hook = job.plan.hookSelected || job.project.title;
-    writeAtomic(thumbPath, await services.pool.run('thumbnail', { image: images[0]!, title: hook, accent: job.pack.palette[2], width: 720, height: 1280 }, h.signal));
-    writeAtomic(storyboardPath, await services.pool.run('storyboard', {
-      images,
-      title: job.project.title,
-      labels: job.plan.scenes.map((s, i) => `${(timeline.scenes[i]!.end - timeline.scenes[i]!.start).toFixed(1)}s · ${s.effectPreset}`),
-      lines: job.plan.scenes.map((s) => s.narrationText),
-    }, h.signal));
+    // The checks read the video while the pictures are drawn on worker threads.
+    const [qa, thumb, board] = await Promise.all([
+      checkVideo(services.bins, mp4Path, {
+        width: services.format.width, height: services.format.height, fps: services.format.fps,
+        durationSec: Number(h.outputs.ffmpeg_render?.durationSec ?? timeline.totalSec),
+        loudnessI: LOUDNESS.I, loudnessTolerance: 1.5, truePeakMax: -1,
+      }, h.signal),
+      services.pool.run('thumbnail', { image: images[0]!, title: hook, accent: job.pack.palette[2], width: 720, height: 1280 }, h.signal),
+      services.pool.run('storyboard', {
+        images,
+        title: job.project.title,
+        labels: job.plan.scenes.map((s, i) => `${(timeline.scenes[i]!.end - timeline.scenes[i]!.start).toFixed(1)}s · ${s.effectPreset}`),
+        lines: job.plan.scenes.map((s) => s.narrationText),
+      }, h.signal),
+    ]);
+    if (!qa.ok) throw new QaError(qa.problems);
+    h.log(`Checks passed: ${qa.measured.width}x${qa.measured.height} ${qa.measured.fps} fps, ${qa.measured.loudnessI} LUFS, ${(qa.measured.sizeBytes / 2 ** 20).toFixed(1)} MiB.`);
+    writeAtomic(thumbPath, thumb);
+    writeAtomic(storyboardPath, board);
+    h.progress(0.9);
     const hashtags = hashtagsFor(readTopic(job.project.topic), job.pack.id);
     const exportJsonPath = join(job.dir, 'export.json');
     writeAtomic(exportJsonPath, JSON.stringify({
