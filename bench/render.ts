@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../core/config';
@@ -19,6 +19,13 @@ import { MUSIC_GAIN } from '../pipeline/render/steps/ffmpegRender';
 
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 
+/** CPU seconds used so far by this process (all threads) and its finished children (ffmpeg). */
+function cpuSeconds(): number {
+  const f = readFileSync('/proc/self/stat', 'utf8').slice(readFileSync('/proc/self/stat', 'utf8').lastIndexOf(')') + 2).split(' ');
+  // Fields 14-17 (utime, stime, cutime, cstime) sit at 11-14 after the command name.
+  return [11, 12, 13, 14].reduce((sum, i) => sum + Number(f[i]), 0) / 100;
+}
+
 /**
  * Renders one video offline at full size from a cold cache and prints per-step wall time, the
  * realtime factor, peak memory and file size, plus the encoder floor (same stills and audio, no
@@ -35,9 +42,17 @@ export async function benchRender(lengthSec: 60 | 180, topic: string, niche: str
     const draft = await startProject(deps, { platform: 'bench', chatId: 'b', ownerUserId: 'b' }, parseProjectOptions({ topic, niche, length: lengthSec }));
     const { project, plan } = await chooseHook(deps, draft.project.id, 0);
     const run = await queueRunForPlan(db.prisma, { projectId: project.id, planVersionId: plan.id, requestedByUserId: 'b' });
-    const steps: [string, number][] = [];
+    const steps: [string, number, number][] = [];
+    let cpuMark = cpuSeconds();
     const t0 = performance.now();
-    const outputs = await executeRun(services, run.id, { signal: new AbortController().signal, onStepDone: (s, sec) => steps.push([s, sec]) });
+    const outputs = await executeRun(services, run.id, {
+      signal: new AbortController().signal,
+      onStepDone: (s, sec) => {
+        const now = cpuSeconds();
+        steps.push([s, sec, now - cpuMark]);
+        cpuMark = now;
+      },
+    });
     const total = (performance.now() - t0) / 1000;
     const done = await getRun(db.prisma, run.id);
     const videoSec = Number(outputs.ffmpeg_render?.durationSec);
@@ -58,7 +73,7 @@ export async function benchRender(lengthSec: 60 | 180, topic: string, niche: str
     const renderStep = steps.find(([s]) => s === 'ffmpeg_render')?.[1] ?? 0;
 
     console.log(`\n# render ${lengthSec} s target (${plan.scenes.length} scenes, ${niche}) → ${videoSec.toFixed(1)} s video, ${config.render.width}x${config.render.height}, x264 ${config.render.preset} crf ${config.render.crf}, ffmpeg ${services.bins.source} (${services.zoom} zoom)`);
-    for (const [s, sec] of steps) console.log(`  ${s.padEnd(20)} ${sec.toFixed(2).padStart(7)} s`);
+    for (const [s, sec, cpu] of steps) console.log(`  ${s.padEnd(20)} ${sec.toFixed(2).padStart(7)} s   cpu ${cpu.toFixed(1).padStart(5)} s (${sec > 0.05 ? Math.round((100 * cpu) / sec) : 0}%)`);
     console.log(`  ${'total'.padEnd(20)} ${total.toFixed(2).padStart(7)} s   realtime factor ${(videoSec / total).toFixed(2)}x`);
     console.log(`  encoder floor        ${floor.toFixed(2).padStart(7)} s   total/floor ${(total / floor).toFixed(2)}   ffmpeg_render/floor ${(renderStep / floor).toFixed(2)}`);
     console.log(`  peak RSS node ${mib(process.resourceUsage().maxRSS * 1024)}, ffmpeg ${mib(ffmpegPeak)} · file ${mib(size)} (${((size * 8) / videoSec / 1e6).toFixed(1)} Mb/s)`);

@@ -38,21 +38,26 @@ export function synthesizeMusic(mood: MusicMood, durationSec: number, seed = 0):
   const beat = 60 / spec.bpm;
   const bar = beat * 4;
   const detune = 1 + ((seed % 7) - 3) * 0.0008;
+  // Per chord, each note's angular frequency and stereo position, worked out once (not per sample).
+  const notesOf = spec.chords.map((notes) => notes.map((n, k) => ({
+    w: 2 * Math.PI * freq(spec.root + n) * detune,
+    pan: (k / Math.max(1, notes.length - 1)) * 0.6 + 0.2,
+  })));
   for (let i = 0; i < cycle; i++) {
     const t = i / rate;
     const barIdx = Math.floor(t / bar);
     const inBar = (t % bar) / bar;
-    const chord = spec.chords[barIdx % spec.chords.length]!;
-    const prev = spec.chords[(barIdx + spec.chords.length - 1) % spec.chords.length]!;
+    const chord = notesOf[barIdx % spec.chords.length]!;
+    const prev = notesOf[(barIdx + spec.chords.length - 1) % spec.chords.length]!;
     const xf = Math.min(1, inBar / 0.15); // crossfade from the previous chord over 15% of the bar
     let l = 0;
     let r = 0;
-    const voice = (notes: number[], gain: number) => {
-      for (let k = 0; k < notes.length; k++) {
-        const f = freq(spec.root + notes[k]!) * detune;
-        const ph = 2 * Math.PI * f * t;
-        const s = Math.sin(ph) + spec.brightness * 0.5 * Math.sin(2 * ph) + spec.brightness * 0.25 * Math.sin(3 * ph);
-        const pan = (k / Math.max(1, notes.length - 1)) * 0.6 + 0.2;
+    const voice = (notes: { w: number; pan: number }[], gain: number) => {
+      for (const { w, pan } of notes) {
+        const s1 = Math.sin(w * t);
+        const c1 = Math.cos(w * t);
+        // Second and third harmonics from the first: sin 2x = 2 sin x cos x, sin 3x = 3 sin x − 4 sin³ x.
+        const s = s1 + spec.brightness * 0.5 * (2 * s1 * c1) + spec.brightness * 0.25 * s1 * (3 - 4 * s1 * s1);
         l += s * gain * (1 - pan);
         r += s * gain * pan;
       }
