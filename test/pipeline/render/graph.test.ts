@@ -17,7 +17,7 @@ describe('filter-graph builders', () => {
 
   it('zooms from the centre with an eased curve, by per-frame scale or zoompan', () => {
     expect(buildMotionFilter('slow_zoom_in', spec)).toBe(
-      "scale=w='2*trunc(1080*(1+0.15*(3*pow((n/150),2)-2*pow((n/150),3)))/2)':h='2*trunc(1920*(1+0.15*(3*pow((n/150),2)-2*pow((n/150),3)))/2)':eval=frame:flags=bilinear,crop=1080:1920",
+      "scale=w='2*trunc(1080*(1+0.15*(3*pow((n/150),2)-2*pow((n/150),3)))/2)':h='2*trunc(1920*(1+0.15*(3*pow((n/150),2)-2*pow((n/150),3)))/2)':eval=frame:flags=fast_bilinear,crop=1080:1920",
     );
     expect(buildMotionFilter('slow_zoom_out', { ...spec, zoom: 'zoompan' })).toBe(
       "zoompan=z='1+0.15*(1-(3*pow((on/150),2)-2*pow((on/150),3)))':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=1:s=1080x1920:fps=30",
