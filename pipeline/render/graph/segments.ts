@@ -8,6 +8,8 @@ export interface Segment {
   /** Frame where it starts in the whole video, and how many frames it has. */
   startFrame: number;
   frames: number;
+  /** Estimated encode cost (frames weighted by `frameCost`). */
+  cost: number;
 }
 
 /**
@@ -68,7 +70,7 @@ export function planSegments(scenes: VideoScene[], count: number): Segment[] {
   for (let j = 0; j < k; j++) {
     const [a, b] = [bounds[j]!, bounds[j + 1]!];
     const frames = scenes.slice(a, b).reduce((sum, s) => sum + s.frames, 0);
-    segments.push({ firstScene: a, sceneCount: b - a, startFrame, frames });
+    segments.push({ firstScene: a, sceneCount: b - a, startFrame, frames, cost: span(a, b) });
     startFrame += frames;
   }
   return segments;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildAudioArgs, buildMuxArgs, buildRenderArgs, buildSegmentArgs, concatList } from '../../../pipeline/render/graph/args';
 import { buildAudioGraph, buildMeasureGraph, buildMixGraph, parseEbur128, planMaster } from '../../../pipeline/render/graph/audio';
 import { frameCost, planSegments } from '../../../pipeline/render/graph/segments';
+import { partPlan } from '../../../pipeline/render/steps/ffmpegRender';
 import { buildMotionFilter } from '../../../pipeline/render/graph/motion';
 import { buildVideoGraph, escapeFilterValue, framesFor } from '../../../pipeline/render/graph/video';
 
@@ -59,16 +60,23 @@ describe('filter-graph builders', () => {
     expect(frameCost('pan_left')).toBe(1.25);
     expect(frameCost('fade')).toBe(1);
     const three = planSegments(scenes, 3);
+    // No other three-way cut has a smaller largest part (1042.75).
     expect(three).toEqual([
-      { firstScene: 0, sceneCount: 3, startFrame: 0, frames: 552 },
-      { firstScene: 3, sceneCount: 2, startFrame: 552, frames: 548 },
-      { firstScene: 5, sceneCount: 4, startFrame: 1100, frames: 784 },
+      { firstScene: 0, sceneCount: 3, startFrame: 0, frames: 552, cost: 972 },
+      { firstScene: 3, sceneCount: 2, startFrame: 552, frames: 548, cost: 880.75 },
+      { firstScene: 5, sceneCount: 4, startFrame: 1100, frames: 784, cost: 1042.75 },
     ]);
-    // Costs 1294, 881.75, 1048.75: no other three-way cut has a smaller largest part.
-    expect(planSegments(scenes, 1)).toEqual([{ firstScene: 0, sceneCount: 9, startFrame: 0, frames: 1884 }]);
+    expect(planSegments(scenes, 1)).toEqual([{ firstScene: 0, sceneCount: 9, startFrame: 0, frames: 1884, cost: 2895.5 }]);
     expect(planSegments(scenes.slice(0, 2), 5)).toHaveLength(2);
     expect(planSegments([{ effectPreset: 'static', frames: 10 }, { effectPreset: 'static', frames: 10 }, { effectPreset: 'static', frames: 10 }, { effectPreset: 'static', frames: 10 }], 2))
-      .toEqual([{ firstScene: 0, sceneCount: 2, startFrame: 0, frames: 20 }, { firstScene: 2, sceneCount: 2, startFrame: 20, frames: 20 }]);
+      .toEqual([{ firstScene: 0, sceneCount: 2, startFrame: 0, frames: 20, cost: 20 }, { firstScene: 2, sceneCount: 2, startFrame: 20, frames: 20, cost: 20 }]);
+  });
+
+  it('plans parts: up to three per core, one encoder per core, threads shared out when parts are few', () => {
+    expect(partPlan(9, 2)).toEqual({ parts: 6, lanes: 2, threads: 1 });
+    expect(partPlan(17, 8)).toEqual({ parts: 17, lanes: 8, threads: 1 });
+    expect(partPlan(1, 2)).toEqual({ parts: 1, lanes: 1, threads: 2 });
+    expect(partPlan(2, 8)).toEqual({ parts: 2, lanes: 2, threads: 4 });
   });
 
   it('builds the floor graph without motion or captions', () => {
