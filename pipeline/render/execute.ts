@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PipelineStep, ResumeState } from '../../db/json';
@@ -8,7 +7,7 @@ import { appendRunLog, getRun, saveRunState, setRunProgress } from '../../db/rep
 import { getPack } from '../plan/packs';
 import type { RenderJob, RenderServices, StepOutputs } from './context';
 import { EtaEstimator, expectedStepSeconds } from './eta';
-import { runDir } from './files';
+import { hashOf, isFinishedPart, runDir } from './files';
 import { STEPS } from './steps';
 
 export interface ProgressEvent {
@@ -29,12 +28,16 @@ export interface ExecuteOptions {
   onStepDone?: (step: PipelineStep, seconds: number, skipped: boolean) => void;
 }
 
-const hashOf = (v: unknown) => createHash('sha256').update(JSON.stringify(v ?? null)).digest('hex').slice(0, 32);
 
-/** Removes half-written files a killed step left behind. */
-export function cleanPartials(dir: string): void {
+/**
+ * Removes half-written files a killed step left behind; with `finishedParts`, also the video
+ * parts a render finished before it stopped (kept otherwise, so a resumed render reuses them).
+ */
+export function cleanPartials(dir: string, opts: { finishedParts?: boolean } = {}): void {
   if (!existsSync(dir)) return;
-  for (const f of readdirSync(dir)) if (f.endsWith('.part') || f.includes('.partial.')) rmSync(join(dir, f), { force: true });
+  for (const f of readdirSync(dir)) {
+    if (f.endsWith('.part') || f.includes('.partial.') || (opts.finishedParts && isFinishedPart(f))) rmSync(join(dir, f), { force: true });
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 
@@ -35,3 +35,12 @@ export const allExist = (paths: string[]): boolean => paths.every((p) => existsS
 export function removeQuietly(path: string): void {
   rmSync(path, { recursive: true, force: true });
 }
+
+/** A short stable hash of any JSON-able value (step inputs, part settings). */
+export const hashOf = (v: unknown): string => createHash('sha256').update(JSON.stringify(v ?? null)).digest('hex').slice(0, 32);
+
+/** The file name of a finished video part: its index and a key of everything that made it. */
+export const finishedPartName = (index: number, key: string): string => `piece-${index}-${key.slice(0, 16)}.mp4`;
+
+/** Whether a file in a run's folder is a finished video part. */
+export const isFinishedPart = (file: string): boolean => /^piece-\d+-[0-9a-f]{16}\.mp4$/.test(file);

@@ -144,7 +144,7 @@ export class RenderRunner extends EventEmitter<RunnerEvents> {
       return;
     }
     if (run.cancelRequested || (signal.aborted && isAbortError(err))) {
-      cleanPartials(runDir(this.services.config.dataDir, runId));
+      cleanPartials(runDir(this.services.config.dataDir, runId), { finishedParts: true });
       await transitionRun(db, runId, 'canceled', { failureReason: 'Canceled.' }).catch(() => undefined);
       await transitionProject(db, projectId, 'PLAN_READY').catch(() => undefined);
       await appendRunLog(db, runId, { level: 'info', message: 'Canceled.' });

@@ -1,12 +1,13 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { RenderJob, RenderServices, RenderStep, StepHelpers } from '../context';
 import { buildAudioArgs, buildMuxArgs, buildSegmentArgs, concatList, type EncodeSettings } from '../graph/args';
 import { buildAudioGraph, buildMeasureGraph, parseEbur128, planMaster, type MasterPlan, type MixInput } from '../graph/audio';
 import { planSegments } from '../graph/segments';
 import { buildVideoGraph, escapeFilterValue, framesFor, type VideoScene } from '../graph/video';
 import { runFfmpeg } from '../ffmpeg';
+import { finishedPartName, hashOf, isFinishedPart } from '../files';
 import { readTimeline } from './ttsGenerate';
 
 /**
@@ -56,7 +57,7 @@ async function masterSoundtrack(services: RenderServices, mix: MixInput & { voic
  * motion, captions burned in at the part's place in the video), a few at a time, reporting
  * combined progress. Returns the parts in video order.
  */
-async function encodeParts(job: RenderJob, h: StepHelpers, scenes: VideoScene[], images: string[], assFilterArg: string, encode: EncodeSettings, signal: AbortSignal): Promise<{ path: string; durationSec: number }[]> {
+async function encodeParts(job: RenderJob, h: StepHelpers, inputsKey: string, scenes: VideoScene[], images: string[], assFilterArg: string, encode: EncodeSettings, signal: AbortSignal): Promise<{ path: string; durationSec: number }[]> {
   const { services } = h;
   const { format } = services;
   const plan = partPlan(scenes.length);
@@ -66,23 +67,37 @@ async function encodeParts(job: RenderJob, h: StepHelpers, scenes: VideoScene[],
   const partEncode = { ...encode, threads: plan.threads };
   const totalFrames = scenes.reduce((n, s) => n + s.frames, 0);
   const doneFrames = parts.map(() => 0);
+  const report = () => h.progress(Math.min(0.98, doneFrames.reduce((a, b) => a + b, 0) / totalFrames));
+  let reused = 0;
   const encodePart = async (k: number) => {
     const part = parts[k]!;
-    const output = join(job.dir, `part-${k}.partial.mp4`);
     const graph = buildVideoGraph({
       width: format.width, height: format.height, fps: format.fps, zoom: services.zoom,
       scenes: scenes.slice(part.firstScene, part.firstScene + part.sceneCount),
       assFilterArg, startFrame: part.startFrame,
     });
-    await runFfmpeg(services.bins.ffmpeg, buildSegmentArgs({ images: images.slice(part.firstScene, part.firstScene + part.sceneCount), filterGraph: graph, frames: part.frames, output, encode: partEncode }), {
+    const args = (output: string) => buildSegmentArgs({ images: images.slice(part.firstScene, part.firstScene + part.sceneCount), filterGraph: graph, frames: part.frames, output, encode: partEncode });
+    // A part finished before a crash or a failure elsewhere is kept under a name keyed by
+    // everything that made it (the step's inputs, the binary, the exact command), and reused.
+    const done = join(job.dir, finishedPartName(k, hashOf([inputsKey, services.bins.ffmpeg, args('')])));
+    const result = { path: done, durationSec: part.frames / format.fps };
+    if (existsSync(done)) {
+      reused++;
+      doneFrames[k] = part.frames;
+      report();
+      return result;
+    }
+    const partial = done.replace(/\.mp4$/, '.partial.mp4');
+    await runFfmpeg(services.bins.ffmpeg, args(partial), {
       signal,
       onProgress: (sec) => {
         doneFrames[k] = Math.min(part.frames, sec * format.fps);
-        h.progress(Math.min(0.98, doneFrames.reduce((a, b) => a + b, 0) / totalFrames));
+        report();
       },
       onPeakRss: services.onFfmpegPeakRss,
     });
-    return { path: output, durationSec: part.frames / format.fps };
+    renameSync(partial, done);
+    return result;
   };
   const queue = parts.map((_, k) => k).sort((a, b) => parts[b]!.cost - parts[a]!.cost);
   const results: { path: string; durationSec: number }[] = new Array(parts.length);
@@ -90,6 +105,7 @@ async function encodeParts(job: RenderJob, h: StepHelpers, scenes: VideoScene[],
     for (let k = queue.shift(); k !== undefined && !signal.aborted; k = queue.shift()) results[k] = await encodePart(k);
   }));
   if (signal.aborted) throw signal.reason;
+  if (reused) h.log(`Reused ${reused} of ${parts.length} video parts finished before the render stopped.`);
   return results;
 }
 
@@ -133,16 +149,19 @@ export const ffmpegRender: RenderStep = {
       const mix = { voiceInput: 0, musicInput: musicPath ? 1 : null, totalSec, musicGain: MUSIC_GAIN, voicePath, musicPath };
       const [master, parts] = await Promise.all([
         guard(masterSoundtrack(services, mix, audioPath, encode, signal)),
-        guard(encodeParts(job, h, scenes, images, assFilterArg, encode, signal)),
+        guard(encodeParts(job, h, hashOf(ffmpegRender.inputs(job, h.outputs, services)), scenes, images, assFilterArg, encode, signal)),
       ]);
       writeFileSync(listPath, concatList(parts));
       await runFfmpeg(services.bins.ffmpeg, buildMuxArgs({ listPath, audioPath, totalSec, output: partial }), { signal });
       renameSync(partial, mp4Path);
       const wall = (Date.now() - started) / 1000;
       h.log(`Rendered ${totalSec.toFixed(1)} s of ${format.width}x${format.height} video in ${wall.toFixed(1)} s (${parts.length} parts; soundtrack gain ${master.gainDb} dB${master.limitDb === null ? '' : `, limited at ${master.limitDb} dBFS`}).`);
-      return { mp4Path, durationSec: totalSec, renderWallSec: wall, parts: parts.length, soundtrack: master };
+      const result = { mp4Path, durationSec: totalSec, renderWallSec: wall, parts: parts.length, soundtrack: master };
+      for (const f of readdirSync(job.dir)) if (isFinishedPart(f)) rmSync(join(job.dir, f), { force: true });
+      return result;
     } finally {
-      for (const f of readdirSync(job.dir)) if (/^(part-\d+|soundtrack|parts)\.partial\./.test(f)) rmSync(join(job.dir, f), { force: true });
+      // Half-written files go either way; finished parts stay only when the render did not finish.
+      for (const f of readdirSync(job.dir)) if (f.includes('.partial.')) rmSync(join(job.dir, f), { force: true });
     }
   },
 };

@@ -53,7 +53,7 @@ describe('render pipeline (small, offline, real ffmpeg)', () => {
     expect(render.parts).toBeGreaterThan(1);
     const { stdout } = await runFfmpeg(h.services.bins.ffprobe, ['-v', 'error', '-count_packets', '-select_streams', 'v', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', a.mp4Path!]);
     expect(Number(stdout.trim())).toBe(Math.round(Number(render.durationSec) * 30));
-    expect(readdirSync(dirname(a.mp4Path!)).filter((f) => f.includes('partial') || f.startsWith('part-'))).toEqual([]);
+    expect(readdirSync(dirname(a.mp4Path!)).filter((f) => f.includes('partial') || f.startsWith('piece-'))).toEqual([]);
 
     // Progress rose monotonically to 100 through all seven steps.
     expect(progress.at(-1)).toBe(100);

@@ -3,7 +3,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getRun } from '../../../db/repos/runs';
-import { runDir } from '../../../pipeline/render/files';
+import { executeRun } from '../../../pipeline/render/execute';
+import { isFinishedPart, runDir } from '../../../pipeline/render/files';
+import { checkVideo } from '../../../pipeline/render/qa';
 import { RenderRunner, requestCancel, retryRun } from '../../../pipeline/render/runner';
 import { makeRenderHarness, queueShortRun, type RenderHarness } from '../../support/render';
 
@@ -52,6 +54,7 @@ describe('cancel, crash and retry', () => {
       await new Promise((r) => setTimeout(r, 100));
       expect(processesMentioning(dir)).toEqual([]);
       expect(existsSync(join(dir, 'video.partial.mp4'))).toBe(false);
+      expect(readdirSync(dir).filter((f) => isFinishedPart(f) || f.includes('.partial.'))).toEqual([]);
       const after = await getRun(h.db.prisma, run.id);
       expect(after.status).toBe('canceled');
       expect((await h.db.prisma.project.findUniqueOrThrow({ where: { id: run.projectId } })).status).toBe('PLAN_READY');
@@ -97,6 +100,30 @@ describe('cancel, crash and retry', () => {
     for (const [step, at] of Object.entries(finishedEarly)) expect(done.resumeState.steps[step as 'tts_generate']?.finishedAt, step).toBe(at);
     expect(done.logs.some((l) => /stopped unexpectedly/.test(l.message))).toBe(true);
     expect(done.attempt).toBe(2);
+  });
+
+  it('a render stopped after some video parts keeps them and reuses them when it resumes', async () => {
+    const run = await queueShortRun(h, LONG_SCENES);
+    const dir = runDir(h.dataDir, run.id);
+    const stop = new AbortController();
+    // Stop the moment the first part is finished (the other parts are still encoding).
+    const watcher = setInterval(() => existsSync(dir) && readdirSync(dir).some(isFinishedPart) && stop.abort(new Error('stop')), 20);
+    try {
+      await expect(executeRun(h.services, run.id, { signal: stop.signal })).rejects.toThrow();
+    } finally {
+      clearInterval(watcher);
+    }
+    const kept = readdirSync(dir).filter(isFinishedPart);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(LONG_SCENES.length);
+    expect(readdirSync(dir).filter((f) => f.includes('.partial.'))).toEqual([]);
+
+    const outputs = await executeRun(h.services, run.id, { signal: new AbortController().signal });
+    const after = await getRun(h.db.prisma, run.id);
+    expect(after.logs.map((l) => l.message)).toContainEqual(expect.stringMatching(new RegExp(`^Reused ${kept.length} of \\d+ video parts`)));
+    const qa = await checkVideo(h.services.bins, String(outputs.ffmpeg_render?.mp4Path), { width: 540, height: 960, fps: 30, durationSec: Number(outputs.ffmpeg_render?.durationSec), loudnessI: -14, loudnessTolerance: 1.5, truePeakMax: -1 });
+    expect(qa.problems).toEqual([]);
+    expect(readdirSync(dir).filter(isFinishedPart)).toEqual([]);
   });
 
   it('a running worker picks up the runs of a worker that died elsewhere (no restart needed)', async () => {
