@@ -1,5 +1,9 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
+
+/** Unix niceness of ffmpeg children (0 normal … 19 lowest). */
+const BACKGROUND_PRIORITY = 10;
 
 export interface FfmpegRunOptions {
   signal?: AbortSignal;
@@ -35,6 +39,15 @@ export function runFfmpeg(binary: string, args: string[], opts: FfmpegRunOptions
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(abortError());
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Renders are background work: a lower CPU priority keeps chat replies in the same process
+    // (and on the same machine) quick while every core encodes.
+    if (child.pid) {
+      try {
+        setPriority(child.pid, BACKGROUND_PRIORITY);
+      } catch {
+        // Not allowed here (some containers): run at normal priority.
+      }
+    }
     let stdout = '';
     let stderr = '';
     let peak = 0;

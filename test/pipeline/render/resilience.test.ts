@@ -47,7 +47,18 @@ describe('cancel, crash and retry', () => {
     try {
       await encoding;
       const dir = runDir(h.dataDir, run.id);
-      expect(processesMentioning(dir).length).toBeGreaterThan(0);
+      const encoders = processesMentioning(dir);
+      expect(encoders.length).toBeGreaterThan(0);
+      // ffmpeg runs at background priority (niceness is field 19 of /proc/<pid>/stat).
+      const niceness = encoders.flatMap((pid) => {
+        try {
+          return [Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16])];
+        } catch {
+          return []; // exited meanwhile
+        }
+      });
+      expect(niceness.length).toBeGreaterThan(0);
+      expect(niceness.every((n) => n === 10)).toBe(true);
       const asked = Date.now();
       expect(await requestCancel(h.services, run.id, runner)).toBe('stopping');
       expect((await canceled) - asked).toBeLessThan(1000);
