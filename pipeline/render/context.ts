@@ -35,6 +35,8 @@ export interface RenderServices {
   format: RenderFormat;
   /** Music files folder (MUSIC_DIR), or null for generated music. */
   musicDir: string | null;
+  /** Settles when the worker threads have started and loaded their engines (begun at creation). */
+  warm?: Promise<void>;
   /** Receives ffmpeg's peak memory after each render (the bench reports it). */
   onFfmpegPeakRss?: (bytes: number) => void;
 }

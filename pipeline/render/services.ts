@@ -20,6 +20,7 @@ export async function makeRenderServices(config: Config, db: Db, log: Logger): P
   if (caps.missing.length) throw new Error(`ffmpeg at ${bins.ffmpeg} lacks filters: ${caps.missing.join(', ')}`);
   const major = Number(/^n?(\d+)\./.exec(caps.version)?.[1] ?? 0);
   const pool = new WorkerPool();
+  const warm = pool.warmUp(!config.openai.apiKey);
   const client = config.openai.apiKey
     ? new OpenAI({ apiKey: config.openai.apiKey, baseURL: config.openai.baseURL, timeout: config.openai.timeoutMs, maxRetries: 3 })
     : null;
@@ -36,5 +37,6 @@ export async function makeRenderServices(config: Config, db: Db, log: Logger): P
     images: client ? makeOpenAIImages(client) : makeOfflineImages(pool),
     format: { width: config.render.width, height: config.render.height, fps: 30, preset: config.render.preset, crf: config.render.crf },
     musicDir: config.render.musicDir ?? null,
+    warm,
   };
 }

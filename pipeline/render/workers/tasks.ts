@@ -11,6 +11,12 @@ export const TASKS = {
   music: async (a: { mood: MusicMood; durationSec: number; seed: number }) => synthesizeMusic(a.mood, a.durationSec, a.seed),
   storyboard: async (a: StoryboardRequest) => composeStoryboard(a),
   thumbnail: async (a: ThumbnailRequest) => composeThumbnail(a),
+  /** Loads the engines a render needs (compiles eSpeak's WebAssembly, fonts for drawing). */
+  warm: async (a: { speech: boolean }) => {
+    if (a.speech) await speakOffline('Ready.', { voice: 'alloy', language: 'en', wpm: 160 });
+    await drawArt({ width: 90, height: 160, palette: ['#000000', '#333333', '#ffffff'], title: 'ok', subtitle: '', seed: 'warm', sceneNumber: 1 });
+    return true;
+  },
 };
 export type TaskName = keyof typeof TASKS;
 
