@@ -110,10 +110,14 @@ export class WorkerPool {
     return Promise.all(Array.from({ length: this.size }, () => this.run('warm', { speech }))).then(() => undefined, () => undefined);
   }
 
-  /** Stops every worker; pending jobs are rejected. */
+  /** Stops every worker; queued and running jobs are rejected. */
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.queue.splice(0)) job.reject(new Error('worker pool closed'));
+    for (const slot of this.slots) {
+      slot.job?.reject(new Error('worker pool closed'));
+      slot.job = undefined;
+    }
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
     this.slots = [];
   }
