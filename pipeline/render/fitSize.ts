@@ -34,7 +34,10 @@ export async function fitToLimit(ffmpeg: string, input: string, limitBytes: numb
     await runFfmpeg(ffmpeg, [
       '-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-i', input,
       '-vf', `scale=${plan.width}:${plan.height}`,
-      '-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'high', '-pix_fmt', 'yuv420p',
+      // The chat copy is a preview (the full file stays the one to publish), so speed wins:
+      // superfast with fixed B-frames takes 11.5 s for a minute where veryfast took 18.3 s, at
+      // SSIM 0.9966 vs 0.9973 against the full video.
+      '-c:v', 'libx264', '-preset', 'superfast', '-x264-params', 'b-adapt=0', '-profile:v', 'high', '-pix_fmt', 'yuv420p',
       '-b:v', `${kbps}k`, '-maxrate', `${kbps}k`, '-bufsize', `${kbps}k`,
       '-c:a', 'copy', '-movflags', '+faststart', out,
     ], { signal, timeoutMs: 10 * 60_000 });
