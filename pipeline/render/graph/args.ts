@@ -79,6 +79,21 @@ export function buildAudioArgs(a: { voicePath: string; musicPath: string | null;
 }
 
 /**
+ * The mixdown pass: voice (input 0) and music (input 1) through `filterGraph` into a float WAV
+ * ([aout]) while its meter ([metered]) is decoded and discarded — the meter's summary is printed
+ * at `info` level on stderr.
+ */
+export function buildMixdownArgs(m: { voicePath: string; musicPath: string | null; filterGraph: string; wavPath: string }): string[] {
+  return [
+    '-hide_banner', '-nostdin', '-nostats', '-y', '-loglevel', 'info',
+    '-i', m.voicePath, ...(m.musicPath ? ['-i', m.musicPath] : []),
+    '-filter_complex', m.filterGraph,
+    '-map', '[metered]', '-f', 'null', '-',
+    '-map', '[aout]', '-c:a', 'pcm_f32le', m.wavPath,
+  ];
+}
+
+/**
  * A concat-demuxer list naming each file (quotes in paths escaped the demuxer's way) with its
  * exact length, so each part starts exactly where the previous one ends.
  */

@@ -38,16 +38,25 @@ function masterFilters(m: MasterPlan): string {
 }
 
 /**
- * The mix (mastered by `master` when given) into an EBU R128 meter; the true-peak meter (which
- * upsamples 4×) only when asked for.
+ * The mix, written once (label [aout], to a WAV) and metered on the way (label [metered]: EBU R128
+ * with the true-peak meter, which upsamples 4×), so later passes start from the finished mix.
  */
-export function buildMeasureGraph(a: MixInput & { master?: MasterPlan; truePeak: boolean }): string {
-  return `${buildMixGraph(a, 'mix')};[mix]${a.master ? `${masterFilters(a.master)},` : ''}ebur128${a.truePeak ? '=peak=true' : ''}[aout]`;
+export function buildMixdownGraph(a: MixInput): string {
+  return `${buildMixGraph(a, 'mix')};[mix]asplit=2[meter][aout];[meter]ebur128=peak=true[metered]`;
 }
 
 /**
- * The mix brought to its loudness target: one linear gain (dynamics untouched), a look-ahead
- * limiter only when the peaks would pass the ceiling, 48 kHz stereo. Output label: [aout].
+ * The mixdown (input 0) mastered by `master`: into a loudness meter (`measure`), or as the
+ * finished soundtrack at 48 kHz stereo. Output label: [aout].
+ */
+export function buildMasterGraph(master: MasterPlan, measure: boolean): string {
+  return `[0:a]${masterFilters(master)},${measure ? 'ebur128' : OUT_FORMAT}[aout]`;
+}
+
+/**
+ * The mix brought to its loudness target in one graph (the bench's encoder floor uses it): one
+ * linear gain, a look-ahead limiter only when the peaks would pass the ceiling, 48 kHz stereo.
+ * Output label: [aout].
  */
 export function buildAudioGraph(a: MixInput & { master: MasterPlan }): string {
   return `${buildMixGraph(a, 'mix')};[mix]${masterFilters(a.master)},${OUT_FORMAT}[aout]`;

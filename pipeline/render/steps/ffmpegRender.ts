@@ -2,8 +2,8 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { RenderJob, RenderServices, RenderStep, StepHelpers } from '../context';
-import { buildAudioArgs, buildMuxArgs, buildSegmentArgs, concatList, type EncodeSettings } from '../graph/args';
-import { buildAudioGraph, buildMeasureGraph, parseEbur128, planMaster, type MasterPlan, type MixInput } from '../graph/audio';
+import { buildAudioArgs, buildMixdownArgs, buildMuxArgs, buildSegmentArgs, concatList, type EncodeSettings } from '../graph/args';
+import { buildMasterGraph, buildMixdownGraph, parseEbur128, planMaster, type MasterPlan, type MixInput } from '../graph/audio';
 import { planSegments } from '../graph/segments';
 import { buildVideoGraph, escapeFilterValue, framesFor, type VideoScene } from '../graph/video';
 import { runFfmpeg } from '../ffmpeg';
@@ -29,26 +29,28 @@ export function partPlan(scenes: number, cores = availableParallelism()): { part
 }
 
 /**
- * Measures the mix (EBU R128, true peak), then writes it at the loudness target as AAC: a fixed
- * gain, limited only if the peaks need it. Limiting lowers the loudness, so a limited mix is
- * measured again and the gain corrected until it lands within 0.25 LU. Returns the plan applied.
+ * Mixes voice and music once (metering loudness and true peak on the way), then writes the mix at
+ * the loudness target as AAC: a fixed gain, limited only if the peaks need it. Limiting lowers
+ * the loudness, so a limited mix is measured again and the gain corrected until it lands within
+ * 0.25 LU. Returns the plan applied.
  */
-async function masterSoundtrack(services: RenderServices, mix: MixInput & { voicePath: string; musicPath: string | null }, output: string, encode: EncodeSettings, signal: AbortSignal): Promise<MasterPlan> {
-  const io = { voicePath: mix.voicePath, musicPath: mix.musicPath, totalSec: mix.totalSec, encode };
-  const run = (filterGraph: string, out: string | null) => runFfmpeg(services.bins.ffmpeg, buildAudioArgs({ ...io, filterGraph, output: out }), { signal, onPeakRss: services.onFfmpegPeakRss });
-  const first = parseEbur128((await run(buildMeasureGraph({ ...mix, truePeak: true }), null)).stderr);
+async function masterSoundtrack(services: RenderServices, mix: MixInput & { voicePath: string; musicPath: string | null }, mixdown: string, output: string, encode: EncodeSettings, signal: AbortSignal): Promise<MasterPlan> {
+  const ffmpeg = (args: string[]) => runFfmpeg(services.bins.ffmpeg, args, { signal, onPeakRss: services.onFfmpegPeakRss });
+  const fromMixdown = (master: MasterPlan, out: string | null) =>
+    ffmpeg(buildAudioArgs({ voicePath: mixdown, musicPath: null, filterGraph: buildMasterGraph(master, out === null), totalSec: mix.totalSec, output: out, encode }));
+  const first = parseEbur128((await ffmpeg(buildMixdownArgs({ voicePath: mix.voicePath, musicPath: mix.musicPath, filterGraph: buildMixdownGraph(mix), wavPath: mixdown }))).stderr);
   let master = planMaster({ I: first.I ?? -Infinity, TP: first.peak ?? 0 }, LOUDNESS);
   // The limiter flattens loudness growth (1 dB more gain adds only ~0.5 LU once peaks are held),
   // so the correction follows the measured slope: a secant step, at most twice.
   let prev: { gain: number; I: number } | null = null;
   for (let round = 0; master.limitDb !== null && master.gainDb !== 0 && round < 2; round++) {
-    const I = parseEbur128((await run(buildMeasureGraph({ ...mix, master, truePeak: false }), null)).stderr).I;
+    const I = parseEbur128((await fromMixdown(master, null)).stderr).I;
     if (I === undefined || !Number.isFinite(I) || Math.abs(LOUDNESS.I - I) <= 0.25) break;
     const slope = prev && master.gainDb !== prev.gain ? Math.min(1, Math.max(0.2, (I - prev.I) / (master.gainDb - prev.gain))) : 1;
     prev = { gain: master.gainDb, I };
     master = { ...master, gainDb: Math.round((master.gainDb + Math.min(6, (LOUDNESS.I - I) / slope)) * 100) / 100 };
   }
-  await run(buildAudioGraph({ ...mix, master }), output);
+  await fromMixdown(master, output);
   return master;
 }
 
@@ -131,6 +133,7 @@ export const ffmpegRender: RenderStep = {
     const assFilterArg = `filename=${escapeFilterValue(String(h.outputs.captions_build?.assPath))}:fontsdir=${escapeFilterValue(String(h.outputs.captions_build?.fontsDir))}`;
     const encode: EncodeSettings = { preset: format.preset, crf: format.crf, fps: format.fps, audioBitrate: '192k' };
     const audioPath = join(job.dir, 'soundtrack.partial.m4a');
+    const mixdownPath = join(job.dir, 'mixdown.partial.wav');
     const listPath = join(job.dir, 'parts.partial.txt');
     const partial = join(job.dir, 'video.partial.mp4');
     const mp4Path = join(job.dir, 'video.mp4');
@@ -148,7 +151,7 @@ export const ffmpegRender: RenderStep = {
       const musicPath = (h.outputs.music_build?.musicPath as string | undefined) ?? null;
       const mix = { voiceInput: 0, musicInput: musicPath ? 1 : null, totalSec, musicGain: MUSIC_GAIN, voicePath, musicPath };
       const [master, parts] = await Promise.all([
-        guard(masterSoundtrack(services, mix, audioPath, encode, signal)),
+        guard(masterSoundtrack(services, mix, mixdownPath, audioPath, encode, signal)),
         guard(encodeParts(job, h, hashOf(ffmpegRender.inputs(job, h.outputs, services)), scenes, images, assFilterArg, encode, signal)),
       ]);
       writeFileSync(listPath, concatList(parts));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildAudioArgs, buildMuxArgs, buildRenderArgs, buildSegmentArgs, concatList } from '../../../pipeline/render/graph/args';
-import { buildAudioGraph, buildMeasureGraph, buildMixGraph, parseEbur128, planMaster } from '../../../pipeline/render/graph/audio';
+import { buildAudioArgs, buildMixdownArgs, buildMuxArgs, buildRenderArgs, buildSegmentArgs, concatList } from '../../../pipeline/render/graph/args';
+import { buildAudioGraph, buildMasterGraph, buildMixdownGraph, buildMixGraph, parseEbur128, planMaster } from '../../../pipeline/render/graph/audio';
 import { frameCost, planSegments } from '../../../pipeline/render/graph/segments';
 import { partPlan } from '../../../pipeline/render/steps/ffmpegRender';
 import { buildMotionFilter } from '../../../pipeline/render/graph/motion';
@@ -84,7 +84,7 @@ describe('filter-graph builders', () => {
     expect(graph).toBe('[0:v]scale=270:480:force_original_aspect_ratio=increase,crop=270:480,setsar=1,format=yuv420p,loop=loop=29:size=1:start=0,setpts=N/30/TB,null,setsar=1[s0];[s0]concat=n=1:v=1:a=0,setpts=N/30/TB,format=yuv420p[vout]');
   });
 
-  it('ducks music under the padded voice, cut to the exact length; measures, then masters', () => {
+  it('ducks music under the padded voice, cut to the exact length; mixes down while metering, then masters', () => {
     const mix = { voiceInput: 0, musicInput: 1, totalSec: 61.5, musicGain: 0.28 };
     const ducked = [
       '[0:a]aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo,apad,asplit=2[voice][key]',
@@ -92,8 +92,9 @@ describe('filter-graph builders', () => {
       '[bed][key]sidechaincompress=threshold=0.02:ratio=8:attack=20:release=400[ducked]',
       '[voice][ducked]amix=inputs=2:duration=longest:dropout_transition=0,atrim=0:61.500[mix]',
     ];
-    expect(buildMeasureGraph({ ...mix, truePeak: true }).split(';')).toEqual([...ducked, '[mix]ebur128=peak=true[aout]']);
-    expect(buildMeasureGraph({ ...mix, master: { gainDb: 13.2, limitDb: -3 }, truePeak: false }).split(';').at(-1)).toBe('[mix]volume=13.20dB,alimiter=limit=0.7079:attack=5:release=50:level=disabled,ebur128[aout]');
+    expect(buildMixdownGraph(mix).split(';')).toEqual([...ducked, '[mix]asplit=2[meter][aout]', '[meter]ebur128=peak=true[metered]']);
+    expect(buildMasterGraph({ gainDb: 13.2, limitDb: -3 }, true)).toBe('[0:a]volume=13.20dB,alimiter=limit=0.7079:attack=5:release=50:level=disabled,ebur128[aout]');
+    expect(buildMasterGraph({ gainDb: 4.5, limitDb: null }, false)).toBe('[0:a]volume=4.50dB,aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo[aout]');
     expect(buildAudioGraph({ ...mix, master: { gainDb: 4.5, limitDb: null } }).split(';')).toEqual([
       ...ducked, '[mix]volume=4.50dB,aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo[aout]',
     ]);
@@ -131,6 +132,10 @@ describe('filter-graph builders', () => {
     ]);
     expect(buildAudioArgs({ voicePath: '/v.wav', musicPath: null, filterGraph: 'A', totalSec: 12.3456, output: '/s.m4a', encode })).toEqual([
       ...head, '-i', '/v.wav', '-filter_complex', 'A', '-map', '[aout]', ...aac, '-t', '12.346', '/s.m4a',
+    ]);
+    expect(buildMixdownArgs({ voicePath: '/v.wav', musicPath: '/m.wav', filterGraph: 'M', wavPath: '/mix.wav' })).toEqual([
+      '-hide_banner', '-nostdin', '-nostats', '-y', '-loglevel', 'info', '-i', '/v.wav', '-i', '/m.wav', '-filter_complex', 'M',
+      '-map', '[metered]', '-f', 'null', '-', '-map', '[aout]', '-c:a', 'pcm_f32le', '/mix.wav',
     ]);
     expect(buildMuxArgs({ listPath: '/l.txt', audioPath: '/s.m4a', totalSec: 12.3456, output: '/o.mp4' })).toEqual([
       ...head, '-f', 'concat', '-safe', '0', '-i', '/l.txt', '-i', '/s.m4a', '-map', '0:v', '-map', '1:a', '-c', 'copy', '-t', '12.346', '-movflags', '+faststart', '/o.mp4',
