@@ -19,7 +19,6 @@ export interface AssInput {
   scenes: CaptionScene[];
   /** Spoken words with absolute times. */
   words: WordTiming[];
-  totalSec: number;
 }
 
 /**
@@ -61,12 +60,13 @@ function rect(w: number, h: number, color: string, alpha: number): string {
   return `{\\an7\\pos(0,0)\\p1\\bord0\\shad0\\1c${assColor(color)}\\1a&H${alpha.toString(16).padStart(2, '0').toUpperCase()}&}m 0 0 l ${w} 0 ${w} ${h} 0 ${h}{\\p0}`;
 }
 
-function transitionEvents(scene: CaptionScene, index: number, input: AssInput): string[] {
+function transitionEvents(scene: CaptionScene, input: AssInput): string[] {
   const { width: w, height: h } = input;
   const out: string[] = [];
-  if (index === 0) out.push(dialogue(5, 0, 0.35, 'Overlay', `{\\fad(0,300)}${rect(w, h, '#000000', 0)}`));
+  // Fades from and to black are `fade` filters in the video graph: a full-frame rectangle here
+  // cost libass a 2-megapixel blend on every frame of the fade. The white flash stays here (the
+  // fade filter would convert every frame to RGB for a colour other than black).
   if (scene.effectPreset === 'flash_cut') out.push(dialogue(5, scene.start, scene.start + 0.3, 'Overlay', `{\\fad(0,260)}${rect(w, h, '#FFFFFF', 0)}`));
-  if (scene.effectPreset === 'fade' && index > 0) out.push(dialogue(5, scene.start, scene.start + 0.5, 'Overlay', `{\\fad(0,450)}${rect(w, h, '#000000', 0)}`));
   if (scene.effectPreset === 'glitch') {
     // Three short bursts of offset colour bars in the first second.
     [0.05, 0.4, 0.85].forEach((t, k) => {
@@ -81,7 +81,7 @@ function transitionEvents(scene: CaptionScene, index: number, input: AssInput): 
 /**
  * Builds the ASS subtitle file: word-by-word highlighted captions (at most two lines, inside
  * the safe zone, in the pack's style), each scene's on-screen text near the top, and the
- * transitions that are drawn rather than filtered (flash, fade from black, glitch bars).
+ * transitions that are drawn rather than filtered (white flash, glitch bars).
  * All user text is escaped so it shows literally.
  */
 export function buildAss(input: AssInput): string {
@@ -111,8 +111,8 @@ export function buildAss(input: AssInput): string {
     'Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text',
   ];
   const events: string[] = [];
-  input.scenes.forEach((scene, i) => {
-    events.push(...transitionEvents(scene, i, input));
+  input.scenes.forEach((scene) => {
+    events.push(...transitionEvents(scene, input));
     const text = scene.onScreenText.trim();
     if (text && scene.end - scene.start > 0.8) {
       events.push(dialogue(2, scene.start + 0.15, scene.end - 0.1, 'OnScreen', `{\\fad(120,120)}${escapeAssText(text.toUpperCase())}`));
@@ -120,7 +120,5 @@ export function buildAss(input: AssInput): string {
   });
   const pages = pageWords(input.words, { maxLineChars: layout.maxLineChars, maxLines: 2, breakGapSec: 0.6 });
   for (const page of pages) events.push(...pageEvents(page, style, highlight));
-  const end = input.totalSec;
-  events.push(dialogue(5, Math.max(0, end - 0.5), end + 0.1, 'Overlay', `{\\fad(450,0)}${rect(width, height, '#000000', 0)}`));
   return `${[...header, ...events].join('\n')}\n`;
 }

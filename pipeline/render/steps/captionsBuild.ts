@@ -26,7 +26,7 @@ export const captionsBuild: RenderStep = {
   timeoutMs: 60_000,
   inputs: (job, o, s) => ({
     words: o.asr_align, timeline: o.tts_generate, size: [s.format.width, s.format.height], style: job.pack.captionStyle,
-    scenes: job.plan.scenes.map((x) => [x.onScreenText, x.effectPreset]), v: 2,
+    scenes: job.plan.scenes.map((x) => [x.onScreenText, x.effectPreset]), v: 3,
   }),
   files: (o) => [String(o.assPath), String(o.srtPath)],
   async run(job, h) {
@@ -41,7 +41,6 @@ export const captionsBuild: RenderStep = {
       families: { caption: fonts.caption.family, display: fonts.display.family },
       scenes: timeline.scenes.map((t, i) => ({ start: t.start, end: t.end, onScreenText: job.plan.scenes[i]!.onScreenText, effectPreset: job.plan.scenes[i]!.effectPreset })),
       words,
-      totalSec: timeline.totalSec,
     });
     const assPath = join(job.dir, 'captions.ass');
     const srtPath = join(job.dir, 'captions.srt');

@@ -76,7 +76,7 @@ async function encodeParts(job: RenderJob, h: StepHelpers, inputsKey: string, sc
     const graph = buildVideoGraph({
       width: format.width, height: format.height, fps: format.fps, zoom: services.zoom,
       scenes: scenes.slice(part.firstScene, part.firstScene + part.sceneCount),
-      assFilterArg, startFrame: part.startFrame,
+      assFilterArg, startFrame: part.startFrame, opensVideo: k === 0, closesVideo: k === parts.length - 1,
     });
     const args = (output: string) => buildSegmentArgs({ images: images.slice(part.firstScene, part.firstScene + part.sceneCount), filterGraph: graph, frames: part.frames, output, encode: partEncode });
     // A part finished before a crash or a failure elsewhere is kept under a name keyed by
@@ -120,7 +120,7 @@ export const ffmpegRender: RenderStep = {
   name: 'ffmpeg_render',
   weight: 20,
   timeoutMs: 30 * 60_000,
-  inputs: (job, o, s) => ({ o: [o.tts_generate, o.images_generate, o.captions_build, o.music_build], effects: job.plan.scenes.map((x) => x.effectPreset), format: s.format, zoom: s.zoom, v: 2 }),
+  inputs: (job, o, s) => ({ o: [o.tts_generate, o.images_generate, o.captions_build, o.music_build], effects: job.plan.scenes.map((x) => x.effectPreset), format: s.format, zoom: s.zoom, v: 3 }),
   files: (o) => [String(o.mp4Path)],
   async run(job, h) {
     const { services } = h;

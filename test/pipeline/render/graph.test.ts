@@ -45,6 +45,15 @@ describe('filter-graph builders', () => {
     ]);
   });
 
+  it('fades from black where the video opens and at `fade` scenes, and to black where it closes', () => {
+    const graph = buildVideoGraph({
+      width: 270, height: 480, fps: 30, zoom: 'scale', assFilterArg: "filename='/d/c.ass'", opensVideo: true, closesVideo: true,
+      scenes: [{ effectPreset: 'static', frames: 45 }, { effectPreset: 'fade', frames: 60 }],
+    }).split(';');
+    expect(graph[1]).toBe('[1:v]scale=270:480:force_original_aspect_ratio=increase,crop=270:480,setsar=1,format=yuv420p,loop=loop=59:size=1:start=0,setpts=N/30/TB,null,fade=t=in:st=0.05:d=0.45,setsar=1[s1]');
+    expect(graph[2]).toBe("[s0][s1]concat=n=2:v=1:a=0,setpts=N/30/TB,ass=filename='/d/c.ass',fade=t=in:st=0.05:d=0.3,fade=t=out:st=3.000:d=0.45,format=yuv420p[vout]");
+  });
+
   it('keeps a later part\'s captions at its place in the whole video, then restamps from zero', () => {
     const graph = buildVideoGraph({ width: 270, height: 480, fps: 30, zoom: 'scale', scenes: [{ effectPreset: 'static', frames: 45 }], assFilterArg: "filename='/d/c.ass'", startFrame: 552 });
     expect(graph.split(';')[1]).toBe("[s0]concat=n=1:v=1:a=0,setpts=(N+552)/30/TB,ass=filename='/d/c.ass',setpts=N/30/TB,format=yuv420p[vout]");
