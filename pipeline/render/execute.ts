@@ -28,7 +28,6 @@ export interface ExecuteOptions {
   onStepDone?: (step: PipelineStep, seconds: number, skipped: boolean) => void;
 }
 
-
 /**
  * Removes half-written files a killed step left behind; with `finishedParts`, also the video
  * parts a render finished before it stopped (kept otherwise, so a resumed render reuses them).
