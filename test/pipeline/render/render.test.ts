@@ -46,6 +46,9 @@ describe('render pipeline (small, offline, real ffmpeg)', () => {
     const qa = await checkVideo(h.services.bins, a.mp4Path!, { width: 270, height: 480, fps: 30, durationSec: JSON.parse(readFileSync(a.exportJsonPath!, 'utf8')).durationSec, loudnessI: -14, loudnessTolerance: 1.5, truePeakMax: -1 });
     expect(qa.problems).toEqual([]);
     expect(qa.measured).toMatchObject({ width: 270, height: 480, fps: 30, videoCodec: 'h264', profile: 'High', pixFmt: 'yuv420p', audioCodec: 'aac', sampleRate: 48000, channels: 2, faststart: true });
+    // The soundtrack's gain is corrected for what the limiter takes: on target, not just inside QA's ±1.5 LU.
+    expect(Math.abs(qa.measured.loudnessI! + 14)).toBeLessThanOrEqual(0.5);
+    expect(qa.measured.truePeak!).toBeLessThanOrEqual(-1);
 
     // Encoded in parallel parts, joined frame-exact (no frame lost or repeated at the seams),
     // and no part or soundtrack file left behind.
