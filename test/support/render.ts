@@ -40,8 +40,8 @@ export const SHORT_SCENES = [
   { narrationText: 'The third feeds the body.', onScreenText: 'FACT', effectPreset: 'flash_cut' },
 ];
 
-/** A PLAN_READY project with short scenes and a queued run for it. */
-export async function queueShortRun(h: RenderHarness, scenes = SHORT_SCENES, niche = 'science'): Promise<RunView> {
+/** A PLAN_READY project with short scenes. */
+export async function createShortPlan(h: RenderHarness, scenes = SHORT_SCENES, niche = 'science'): Promise<{ projectId: string; planVersionId: string }> {
   const project = await createProject(h.db.prisma, {
     platform: 'cli', chatId: 'test', ownerUserId: 'u', title: 'Octopus hearts', topic: 'why octopuses have three hearts', nichePackId: niche,
   });
@@ -50,5 +50,11 @@ export async function queueShortRun(h: RenderHarness, scenes = SHORT_SCENES, nic
     hookSelected: 'Octopuses have three hearts.',
     scenes: scenes.map((s) => ({ ...s, visualPrompt: `picture of ${s.onScreenText}`, negativePrompt: 'text', durationTargetSec: 2 })),
   }, 'PLAN_READY');
-  return queueRunForPlan(h.db.prisma, { projectId: project.id, planVersionId: plan.id, requestedByUserId: 'u' });
+  return { projectId: project.id, planVersionId: plan.id };
+}
+
+/** A PLAN_READY project with short scenes and a queued run for it. */
+export async function queueShortRun(h: RenderHarness, scenes = SHORT_SCENES, niche = 'science'): Promise<RunView> {
+  const ids = await createShortPlan(h, scenes, niche);
+  return queueRunForPlan(h.db.prisma, { ...ids, requestedByUserId: 'u' });
 }

@@ -7,7 +7,7 @@ import { executeRun } from '../../../pipeline/render/execute';
 import { isFinishedPart, runDir } from '../../../pipeline/render/files';
 import { checkVideo } from '../../../pipeline/render/qa';
 import { RenderRunner, requestCancel, retryRun } from '../../../pipeline/render/runner';
-import { makeRenderHarness, queueShortRun, type RenderHarness } from '../../support/render';
+import { createShortPlan, makeRenderHarness, queueShortRun, type RenderHarness } from '../../support/render';
 
 let h: RenderHarness;
 beforeAll(async () => {
@@ -141,9 +141,11 @@ describe('cancel, crash and retry', () => {
     const runner = new RenderRunner(h.services, { pollMs: 100, staleAfterMs: 600 });
     await runner.start();
     try {
-      const run = await queueShortRun(h);
-      // As if another machine claimed it and then vanished: running, heartbeat long gone.
-      await h.db.prisma.run.update({ where: { id: run.id }, data: { status: 'running', claimedBy: 'gone:1', heartbeatAt: new Date(Date.now() - 60_000) } });
+      // As if another machine claimed a run and then vanished: running, heartbeat long gone. Made
+      // in one insert, so this runner never sees it queued (it would claim it itself).
+      const ids = await createShortPlan(h);
+      await h.db.prisma.project.update({ where: { id: ids.projectId }, data: { status: 'RENDERING' } });
+      const run = await h.db.prisma.run.create({ data: { ...ids, requestedByUserId: 'u', status: 'running', claimedBy: 'gone:1', attempt: 1, heartbeatAt: new Date(Date.now() - 60_000) } });
       const done = new Promise<void>((resolve) => runner.on('done', (e) => e.runId === run.id && resolve()));
       await done;
       const after = await getRun(h.db.prisma, run.id);
