@@ -21,7 +21,8 @@ const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 
 /** CPU seconds used so far by this process (all threads) and its finished children (ffmpeg). */
 function cpuSeconds(): number {
-  const f = readFileSync('/proc/self/stat', 'utf8').slice(readFileSync('/proc/self/stat', 'utf8').lastIndexOf(')') + 2).split(' ');
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // Fields 14-17 (utime, stime, cutime, cstime) sit at 11-14 after the command name.
   return [11, 12, 13, 14].reduce((sum, i) => sum + Number(f[i]), 0) / 100;
 }

@@ -1,5 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
 import type { PipelineStep, ResumeState } from '../../db/json';
 import { getPlanVersion } from '../../db/repos/planVersions';
 import { getProject } from '../../db/repos/projects';
@@ -7,7 +6,7 @@ import { appendRunLog, getRun, saveRunState, setRunProgress } from '../../db/rep
 import { getPack } from '../plan/packs';
 import type { RenderJob, RenderServices, StepOutputs } from './context';
 import { EtaEstimator, expectedStepSeconds } from './eta';
-import { hashOf, isFinishedPart, runDir } from './files';
+import { cleanPartials, hashOf, runDir } from './files';
 import { STEPS } from './steps';
 
 export interface ProgressEvent {
@@ -26,17 +25,6 @@ export interface ExecuteOptions {
   onProgress?: (e: ProgressEvent) => void;
   /** Called after each step: the bench reads per-step wall time from here. */
   onStepDone?: (step: PipelineStep, seconds: number, skipped: boolean) => void;
-}
-
-/**
- * Removes half-written files a killed step left behind; with `finishedParts`, also the video
- * parts a render finished before it stopped (kept otherwise, so a resumed render reuses them).
- */
-export function cleanPartials(dir: string, opts: { finishedParts?: boolean } = {}): void {
-  if (!existsSync(dir)) return;
-  for (const f of readdirSync(dir)) {
-    if (f.endsWith('.part') || f.includes('.partial.') || (opts.finishedParts && isFinishedPart(f))) rmSync(join(dir, f), { force: true });
-  }
 }
 
 /**

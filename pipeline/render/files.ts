@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 
 /** Writes a file atomically: a temporary sibling, then rename (a crash never leaves half a file). */
@@ -44,3 +44,14 @@ export const finishedPartName = (index: number, key: string): string => `piece-$
 
 /** Whether a file in a run's folder is a finished video part. */
 export const isFinishedPart = (file: string): boolean => /^piece-\d+-[0-9a-f]{16}\.mp4$/.test(file);
+
+/**
+ * Removes half-written files a killed step left behind; with `finishedParts`, also the video
+ * parts a render finished before it stopped (kept otherwise, so a resumed render reuses them).
+ */
+export function cleanPartials(dir: string, opts: { finishedParts?: boolean } = {}): void {
+  if (!existsSync(dir)) return;
+  for (const f of readdirSync(dir)) {
+    if (f.endsWith('.part') || f.includes('.partial.') || (opts.finishedParts && isFinishedPart(f))) rmSync(join(dir, f), { force: true });
+  }
+}

@@ -4,8 +4,8 @@ import { UserError } from '../../core/errors';
 import { transitionProject } from '../../db/repos/projects';
 import { appendRunLog, claimNextRun, getRun, transitionRun } from '../../db/repos/runs';
 import type { RenderServices } from './context';
-import { cleanPartials, executeRun, type ProgressEvent } from './execute';
-import { runDir } from './files';
+import { executeRun, type ProgressEvent } from './execute';
+import { cleanPartials, runDir } from './files';
 import { isAbortError } from './ffmpeg';
 import { QaError } from './steps/finalizeArtifacts';
 

@@ -9,6 +9,8 @@ export interface EncodeSettings {
 
 const HEAD = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error'];
 const PROGRESS = ['-progress', 'pipe:1', '-nostats'];
+/** Passes that meter loudness: `ebur128` prints its summary at `info` level on stderr. */
+const METER_HEAD = ['-hide_banner', '-nostdin', '-nostats', '-y', '-loglevel', 'info'];
 
 /**
  * H.264 High yuv420p at the frame rate with a keyframe every two seconds. B-frames are placed in
@@ -68,24 +70,22 @@ export function buildSegmentArgs(s: { images: string[]; filterGraph: string; fra
 }
 
 /**
- * The soundtrack from the voice (input 0) and the music (input 1) through `filterGraph`: to an
- * AAC file, or — with `output` null — decoded and discarded so a meter in the graph can report
- * (its summary is printed at `info` level on stderr).
+ * The mixdown (`input`) through `filterGraph`: to an AAC file, or — with `output` null — decoded
+ * and discarded so a meter in the graph can report.
  */
-export function buildAudioArgs(a: { voicePath: string; musicPath: string | null; filterGraph: string; totalSec: number; output: string | null; encode: EncodeSettings }): string[] {
-  const inputs = ['-i', a.voicePath, ...(a.musicPath ? ['-i', a.musicPath] : [])];
-  if (a.output === null) return ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info', ...inputs, '-filter_complex', a.filterGraph, '-map', '[aout]', '-f', 'null', '-'];
-  return [...HEAD, ...inputs, '-filter_complex', a.filterGraph, '-map', '[aout]', ...audioCodec(a.encode), '-t', a.totalSec.toFixed(3), a.output];
+export function buildAudioArgs(a: { input: string; filterGraph: string; totalSec: number; output: string | null; encode: EncodeSettings }): string[] {
+  const body = ['-i', a.input, '-filter_complex', a.filterGraph, '-map', '[aout]'];
+  if (a.output === null) return [...METER_HEAD, ...body, '-f', 'null', '-'];
+  return [...HEAD, ...body, ...audioCodec(a.encode), '-t', a.totalSec.toFixed(3), a.output];
 }
 
 /**
  * The mixdown pass: voice (input 0) and music (input 1) through `filterGraph` into a float WAV
- * ([aout]) while its meter ([metered]) is decoded and discarded — the meter's summary is printed
- * at `info` level on stderr.
+ * ([aout]) while its meter ([metered]) is decoded and discarded.
  */
 export function buildMixdownArgs(m: { voicePath: string; musicPath: string | null; filterGraph: string; wavPath: string }): string[] {
   return [
-    '-hide_banner', '-nostdin', '-nostats', '-y', '-loglevel', 'info',
+    ...METER_HEAD,
     '-i', m.voicePath, ...(m.musicPath ? ['-i', m.musicPath] : []),
     '-filter_complex', m.filterGraph,
     '-map', '[metered]', '-f', 'null', '-',

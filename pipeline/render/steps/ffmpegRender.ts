@@ -1,13 +1,13 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import type { RenderJob, RenderServices, RenderStep, StepHelpers } from '../context';
 import { buildAudioArgs, buildMixdownArgs, buildMuxArgs, buildSegmentArgs, concatList, type EncodeSettings } from '../graph/args';
 import { buildMasterGraph, buildMixdownGraph, parseEbur128, planMaster, type MasterPlan, type MixInput } from '../graph/audio';
 import { planSegments } from '../graph/segments';
 import { buildVideoGraph, escapeFilterValue, framesFor, type VideoScene } from '../graph/video';
 import { runFfmpeg } from '../ffmpeg';
-import { finishedPartName, hashOf, isFinishedPart } from '../files';
+import { cleanPartials, finishedPartName, hashOf } from '../files';
 import { readTimeline } from './ttsGenerate';
 
 /**
@@ -37,7 +37,7 @@ export function partPlan(scenes: number, cores = availableParallelism()): { part
 async function masterSoundtrack(services: RenderServices, mix: MixInput & { voicePath: string; musicPath: string | null }, mixdown: string, output: string, encode: EncodeSettings, signal: AbortSignal): Promise<MasterPlan> {
   const ffmpeg = (args: string[]) => runFfmpeg(services.bins.ffmpeg, args, { signal, onPeakRss: services.onFfmpegPeakRss });
   const fromMixdown = (master: MasterPlan, out: string | null) =>
-    ffmpeg(buildAudioArgs({ voicePath: mixdown, musicPath: null, filterGraph: buildMasterGraph(master, out === null), totalSec: mix.totalSec, output: out, encode }));
+    ffmpeg(buildAudioArgs({ input: mixdown, filterGraph: buildMasterGraph(master, out === null), totalSec: mix.totalSec, output: out, encode }));
   const first = parseEbur128((await ffmpeg(buildMixdownArgs({ voicePath: mix.voicePath, musicPath: mix.musicPath, filterGraph: buildMixdownGraph(mix), wavPath: mixdown }))).stderr);
   let master = planMaster({ I: first.I ?? -Infinity, TP: first.peak ?? 0 }, LOUDNESS);
   // The limiter flattens loudness growth (1 dB more gain adds only ~0.5 LU once peaks are held),
@@ -159,12 +159,11 @@ export const ffmpegRender: RenderStep = {
       renameSync(partial, mp4Path);
       const wall = (Date.now() - started) / 1000;
       h.log(`Rendered ${totalSec.toFixed(1)} s of ${format.width}x${format.height} video in ${wall.toFixed(1)} s (${parts.length} parts; soundtrack gain ${master.gainDb} dB${master.limitDb === null ? '' : `, limited at ${master.limitDb} dBFS`}).`);
-      const result = { mp4Path, durationSec: totalSec, renderWallSec: wall, parts: parts.length, soundtrack: master };
-      for (const f of readdirSync(job.dir)) if (isFinishedPart(f)) rmSync(join(job.dir, f), { force: true });
-      return result;
+      cleanPartials(job.dir, { finishedParts: true });
+      return { mp4Path, durationSec: totalSec, renderWallSec: wall, parts: parts.length, soundtrack: master };
     } finally {
       // Half-written files go either way; finished parts stay only when the render did not finish.
-      for (const f of readdirSync(job.dir)) if (f.includes('.partial.')) rmSync(join(job.dir, f), { force: true });
+      cleanPartials(job.dir);
     }
   },
 };

@@ -136,10 +136,10 @@ describe('filter-graph builders', () => {
     expect(buildSegmentArgs({ images: ['/a.png'], filterGraph: 'G', frames: 552, output: '/p0.mp4', encode: { ...encode, threads: 1 } })).toEqual([
       ...head, '-progress', 'pipe:1', '-nostats', '-i', '/a.png', '-filter_complex', 'G', '-map', '[vout]', ...x264, '-threads', '1', '-frames:v', '552', '-an', '/p0.mp4',
     ]);
-    expect(buildAudioArgs({ voicePath: '/v.wav', musicPath: '/m.wav', filterGraph: 'A', totalSec: 12.3456, output: null, encode })).toEqual([
-      '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info', '-i', '/v.wav', '-i', '/m.wav', '-filter_complex', 'A', '-map', '[aout]', '-f', 'null', '-',
+    expect(buildAudioArgs({ input: '/mix.wav', filterGraph: 'A', totalSec: 12.3456, output: null, encode })).toEqual([
+      '-hide_banner', '-nostdin', '-nostats', '-y', '-loglevel', 'info', '-i', '/mix.wav', '-filter_complex', 'A', '-map', '[aout]', '-f', 'null', '-',
     ]);
-    expect(buildAudioArgs({ voicePath: '/v.wav', musicPath: null, filterGraph: 'A', totalSec: 12.3456, output: '/s.m4a', encode })).toEqual([
+    expect(buildAudioArgs({ input: '/v.wav', filterGraph: 'A', totalSec: 12.3456, output: '/s.m4a', encode })).toEqual([
       ...head, '-i', '/v.wav', '-filter_complex', 'A', '-map', '[aout]', ...aac, '-t', '12.346', '/s.m4a',
     ]);
     expect(buildMixdownArgs({ voicePath: '/v.wav', musicPath: '/m.wav', filterGraph: 'M', wavPath: '/mix.wav' })).toEqual([
