@@ -69,7 +69,7 @@ export async function benchRender(lengthSec: 60 | 180, topic: string, niche: str
     const images = outputs.images_generate?.images as string[];
     const frames = framesFor(timeline.scenes.map((s) => s.end - s.start), 30);
     const master = outputs.ffmpeg_render?.soundtrack as MasterPlan;
-    const floorGraph = `${buildVideoGraph({ width: config.render.width, height: config.render.height, fps: 30, scenes: frames.map((f) => ({ effectPreset: 'static', frames: f })), assFilterArg: null, zoom: services.zoom, motion: false })};${buildAudioGraph({ voiceInput: images.length, musicInput: images.length + 1, totalSec: videoSec, musicGain: MUSIC_GAIN, master })}`;
+    const floorGraph = `${buildVideoGraph({ width: config.render.width, height: config.render.height, fps: 30, scenes: frames.map((f) => ({ effectPreset: 'static', frames: f })), assFilterArg: null, motion: false })};${buildAudioGraph({ voiceInput: images.length, musicInput: images.length + 1, totalSec: videoSec, musicGain: MUSIC_GAIN, master })}`;
     const floorArgs = buildRenderArgs({
       images, voicePath: String(outputs.tts_generate?.voicePath), musicPath: String(outputs.music_build?.musicPath), filterGraph: floorGraph,
       totalSec: videoSec, output: join(dataDir, 'floor.mp4'), encode: { preset: config.render.preset, crf: config.render.crf, fps: 30, audioBitrate: '192k' },
@@ -84,7 +84,7 @@ export async function benchRender(lengthSec: 60 | 180, topic: string, niche: str
     const floor = (floors[0]! + floors[1]!) / 2;
     const renderStep = steps.find(([s]) => s === 'ffmpeg_render')?.[1] ?? 0;
 
-    console.log(`\n# render ${lengthSec} s target (${plan.scenes.length} scenes, ${niche}) → ${videoSec.toFixed(1)} s video, ${config.render.width}x${config.render.height}, x264 ${config.render.preset} crf ${config.render.crf}, ffmpeg ${services.bins.source} (${services.zoom} zoom)`);
+    console.log(`\n# render ${lengthSec} s target (${plan.scenes.length} scenes, ${niche}) → ${videoSec.toFixed(1)} s video, ${config.render.width}x${config.render.height}, x264 ${config.render.preset} crf ${config.render.crf}, ffmpeg ${services.bins.source}`);
     console.log(`  (worker start-up, once per process: ${warmSec.toFixed(2)} s, not in the total)`);
     for (const [s, sec, cpu] of steps) console.log(`  ${s.padEnd(20)} ${sec.toFixed(2).padStart(7)} s   cpu ${cpu.toFixed(1).padStart(5)} s (${sec > 0.05 ? Math.round((100 * cpu) / sec) : 0}%)`);
     console.log(`  ${'total'.padEnd(20)} ${total.toFixed(2).padStart(7)} s   realtime factor ${(videoSec / total).toFixed(2)}x`);

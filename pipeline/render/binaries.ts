@@ -51,7 +51,7 @@ export function findBinaries(env: { ffmpegPath?: string; ffprobePath?: string } 
 }
 
 /** The filters the renderer relies on. */
-export const REQUIRED_FILTERS = ['ass', 'loudnorm', 'sidechaincompress', 'amix', 'crop', 'scale', 'overlay', 'apad'] as const;
+export const REQUIRED_FILTERS = ['ass', 'scale', 'crop', 'loop', 'settb', 'sendcmd', 'fade', 'sidechaincompress', 'amix', 'apad', 'alimiter', 'ebur128'] as const;
 
 export interface FfmpegCapabilities {
   version: string;

@@ -8,7 +8,6 @@ import type { NichePack } from '../plan/packs';
 import type { ImageProvider } from '../providers/images/types';
 import type { SpeechProvider, TimingProvider } from '../providers/speech/types';
 import type { Binaries } from './binaries';
-import type { ZoomMethod } from './graph/motion';
 import type { WorkerPool } from './workers/pool';
 
 /** Output size and encoder settings of a render. */
@@ -26,7 +25,6 @@ export interface RenderServices {
   db: Db;
   log: Logger;
   bins: Binaries;
-  zoom: ZoomMethod;
   pool: WorkerPool;
   speech: SpeechProvider;
   /** Null when the speech engine gives word timings itself (offline). */

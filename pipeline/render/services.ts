@@ -11,14 +11,12 @@ import type { RenderServices } from './context';
 import { WorkerPool } from './workers/pool';
 
 /**
- * Builds what the render steps share: binaries (and whether this ffmpeg can zoom with per-frame
- * scale), a worker pool, and providers — OpenAI-compatible with a key, offline without.
+ * Builds what the render steps share: binaries (checked for the filters we use), a worker pool, and providers — OpenAI-compatible with a key, offline without.
  */
 export async function makeRenderServices(config: Config, db: Db, log: Logger): Promise<RenderServices> {
   const bins = findBinaries(config.ffmpeg);
   const caps = await probeCapabilities(bins.ffmpeg);
   if (caps.missing.length) throw new Error(`ffmpeg at ${bins.ffmpeg} lacks filters: ${caps.missing.join(', ')}`);
-  const major = Number(/^n?(\d+)\./.exec(caps.version)?.[1] ?? 0);
   const pool = new WorkerPool();
   const warm = pool.warmUp(!config.openai.apiKey);
   const client = config.openai.apiKey
@@ -29,8 +27,6 @@ export async function makeRenderServices(config: Config, db: Db, log: Logger): P
     db,
     log,
     bins,
-    // Per-frame `scale` with the frame number in its expression needs ffmpeg 5; older builds zoompan.
-    zoom: major >= 5 ? 'scale' : 'zoompan',
     pool,
     speech: client ? makeOpenAISpeech(client) : makeOfflineSpeech(pool),
     timings: client ? makeOpenAITimings(client) : null,

@@ -1,4 +1,4 @@
-import { buildMotionFilter, sourceScale, type ZoomMethod } from './motion';
+import { buildMotionFilter, sourceSize } from './motion';
 
 export interface VideoScene {
   effectPreset: string;
@@ -13,7 +13,6 @@ export interface VideoGraphInput {
   scenes: VideoScene[];
   /** Filter-escaped path of the ASS file, or null for none (the encoder floor). */
   assFilterArg: string | null;
-  zoom: ZoomMethod;
   /** false: no motion at all (the encoder floor measurement). */
   motion?: boolean;
   /** Where this part starts in the whole video (frames), so captions keep their timing. */
@@ -35,12 +34,12 @@ export function buildVideoGraph(input: VideoGraphInput): string {
   const { width: w, height: h, fps } = input;
   const chains = input.scenes.map((scene, i) => {
     const preset = input.motion === false ? 'static' : scene.effectPreset;
-    const m = sourceScale(preset);
-    const sw = 2 * Math.ceil((w * m) / 2);
-    const sh = 2 * Math.ceil((h * m) / 2);
-    const fit = `scale=${sw}:${sh}:force_original_aspect_ratio=increase,crop=${sw}:${sh},setsar=1`;
-    const loop = `loop=loop=${scene.frames - 1}:size=1:start=0,setpts=N/${fps}/TB`;
-    const motion = buildMotionFilter(preset, { width: w, height: h, fps, frames: scene.frames, zoom: input.zoom });
+    const src = sourceSize(preset, w, h);
+    // Cut from the middle to the pixel (`exact`: an odd margin would otherwise round to even).
+    const fit = `scale=${src.width}:${src.height}:force_original_aspect_ratio=increase,crop=${src.width}:${src.height}:exact=1,setsar=1`;
+    // Frame times in whole frames: a still's own time base (1/25 for images) would round them.
+    const loop = `loop=loop=${scene.frames - 1}:size=1:start=0,settb=1/${fps},setpts=N`;
+    const motion = buildMotionFilter(preset, { width: w, height: h, fps, frames: scene.frames, id: `m${i}` });
     // The `fade` preset rises from black at the scene's start (under the captions).
     const dip = preset === 'fade' ? `,fade=t=in:st=${FADES.hold}:d=${FADES.scene}` : '';
     // Motion runs in 4:2:0, so pans move in 2 px steps; 4:4:4 would allow 1 px but costs ~75%

@@ -74,7 +74,7 @@ async function encodeParts(job: RenderJob, h: StepHelpers, inputsKey: string, sc
   const encodePart = async (k: number) => {
     const part = parts[k]!;
     const graph = buildVideoGraph({
-      width: format.width, height: format.height, fps: format.fps, zoom: services.zoom,
+      width: format.width, height: format.height, fps: format.fps,
       scenes: scenes.slice(part.firstScene, part.firstScene + part.sceneCount),
       assFilterArg, startFrame: part.startFrame, opensVideo: k === 0, closesVideo: k === parts.length - 1,
     });
@@ -120,7 +120,7 @@ export const ffmpegRender: RenderStep = {
   name: 'ffmpeg_render',
   weight: 20,
   timeoutMs: 30 * 60_000,
-  inputs: (job, o, s) => ({ o: [o.tts_generate, o.images_generate, o.captions_build, o.music_build], effects: job.plan.scenes.map((x) => x.effectPreset), format: s.format, zoom: s.zoom, v: 3 }),
+  inputs: (job, o, s) => ({ o: [o.tts_generate, o.images_generate, o.captions_build, o.music_build], effects: job.plan.scenes.map((x) => x.effectPreset), format: s.format, v: 4 }),
   files: (o) => [String(o.mp4Path)],
   async run(job, h) {
     const { services } = h;

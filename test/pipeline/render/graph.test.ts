@@ -3,10 +3,10 @@ import { buildAudioArgs, buildMixdownArgs, buildMuxArgs, buildRenderArgs, buildS
 import { buildAudioGraph, buildMasterGraph, buildMixdownGraph, buildMixGraph, parseEbur128, planMaster } from '../../../pipeline/render/graph/audio';
 import { frameCost, planSegments } from '../../../pipeline/render/graph/segments';
 import { partPlan } from '../../../pipeline/render/steps/ffmpegRender';
-import { buildMotionFilter } from '../../../pipeline/render/graph/motion';
+import { buildMotionFilter, zoomSizes } from '../../../pipeline/render/graph/motion';
 import { buildVideoGraph, escapeFilterValue, framesFor } from '../../../pipeline/render/graph/video';
 
-const spec = { width: 1080, height: 1920, fps: 30, frames: 151, zoom: 'scale' as const };
+const spec = { width: 1080, height: 1920, fps: 30, frames: 151, id: 'm0' };
 
 describe('filter-graph builders', () => {
   it('moves pans and tilts evenly across the whole scene', () => {
@@ -16,13 +16,30 @@ describe('filter-graph builders', () => {
     expect(buildMotionFilter('tilt_down', spec)).toBe("crop=1080:1920:x='(iw-ow)/2':y='(ih-oh)*(n/150)'");
   });
 
-  it('zooms from the centre with an eased curve, by per-frame scale or zoompan', () => {
-    expect(buildMotionFilter('slow_zoom_in', spec)).toBe(
-      "scale=w='2*trunc(1080*(1+0.15*(3*pow((n/150),2)-2*pow((n/150),3)))/2)':h='2*trunc(1920*(1+0.15*(3*pow((n/150),2)-2*pow((n/150),3)))/2)':eval=frame:flags=fast_bilinear,crop=1080:1920",
-    );
-    expect(buildMotionFilter('slow_zoom_out', { ...spec, zoom: 'zoompan' })).toBe(
-      "zoompan=z='1+0.15*(1-(3*pow((on/150),2)-2*pow((on/150),3)))':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=1:s=1080x1920:fps=30",
-    );
+  it('zooms from the centre: sizes step 2 px on an eased curve, sent as commands on the frames they change', () => {
+    const small = { width: 180, height: 320, fps: 30, frames: 31, id: 'm3' };
+    const sizes = zoomSizes('slow_zoom_in', small);
+    expect(sizes[0]).toEqual({ width: 180, height: 320 });
+    expect(sizes[30]).toEqual({ width: 208, height: 368 });
+    for (const [n, s] of sizes.entries()) {
+      expect(s.width % 2 + s.height % 2).toBe(0);
+      if (n === 0) continue;
+      expect(s.height - sizes[n - 1]!.height).toBeGreaterThanOrEqual(0);
+      expect(s.height - sizes[n - 1]!.height).toBeLessThanOrEqual(4);
+      // The width follows the height: within one pixel of the frame's aspect.
+      expect(Math.abs(s.width - (s.height * 180) / 320)).toBeLessThanOrEqual(1);
+    }
+    expect(zoomSizes('slow_zoom_out', small)).toEqual([...sizes].reverse());
+    const filter = buildMotionFilter('slow_zoom_in', small);
+    // Half a frame ahead of the frame it is for: frame 3 (0.1 s) becomes 182x322.
+    expect(filter.startsWith("sendcmd=c='0.0833 scale@m3 w 182, crop@m3 x 1, scale@m3 h 322, crop@m3 y 1;0.1500 scale@m3 h 324, crop@m3 y 2;")).toBe(true);
+    expect(filter.endsWith(";0.9167 scale@m3 w 208, crop@m3 x 14, scale@m3 h 368, crop@m3 y 24',scale@m3=180:320:flags=bilinear,crop@m3=180:320:0:0:exact=1")).toBe(true);
+    // One command group per frame whose size changes, none for frames that repeat the last.
+    const changes = sizes.filter((s, n) => n > 0 && (s.width !== sizes[n - 1]!.width || s.height !== sizes[n - 1]!.height)).length;
+    expect(filter.split(';')).toHaveLength(changes);
+    expect(buildMotionFilter('slow_zoom_out', small)).toMatch(/',scale@m3=208:368:flags=bilinear,crop@m3=180:320:14:24:exact=1$/);
+    // A scene too short to change size needs no commands.
+    expect(buildMotionFilter('slow_zoom_in', { ...small, frames: 1 })).toBe('scale@m3=180:320:flags=bilinear,crop@m3=180:320:0:0:exact=1');
   });
 
   it('keeps static, fade and flash_cut still, and jitters glitch on a few frames', () => {
@@ -34,28 +51,28 @@ describe('filter-graph builders', () => {
 
   it('builds the video graph: scale once, loop in the graph, move, concat, captions', () => {
     const graph = buildVideoGraph({
-      width: 270, height: 480, fps: 30, zoom: 'scale',
+      width: 270, height: 480, fps: 30,
       scenes: [{ effectPreset: 'pan_right', frames: 60 }, { effectPreset: 'static', frames: 45 }],
       assFilterArg: "filename='/d/c.ass'",
     });
     expect(graph.split(';')).toEqual([
-      "[0:v]scale=324:576:force_original_aspect_ratio=increase,crop=324:576,setsar=1,format=yuv420p,loop=loop=59:size=1:start=0,setpts=N/30/TB,crop=270:480:x='(iw-ow)*(n/59)':y='(ih-oh)/2',setsar=1[s0]",
-      '[1:v]scale=270:480:force_original_aspect_ratio=increase,crop=270:480,setsar=1,format=yuv420p,loop=loop=44:size=1:start=0,setpts=N/30/TB,null,setsar=1[s1]',
+      "[0:v]scale=324:576:force_original_aspect_ratio=increase,crop=324:576:exact=1,setsar=1,format=yuv420p,loop=loop=59:size=1:start=0,settb=1/30,setpts=N,crop=270:480:x='(iw-ow)*(n/59)':y='(ih-oh)/2',setsar=1[s0]",
+      '[1:v]scale=270:480:force_original_aspect_ratio=increase,crop=270:480:exact=1,setsar=1,format=yuv420p,loop=loop=44:size=1:start=0,settb=1/30,setpts=N,null,setsar=1[s1]',
       "[s0][s1]concat=n=2:v=1:a=0,setpts=N/30/TB,ass=filename='/d/c.ass',format=yuv420p[vout]",
     ]);
   });
 
   it('fades from black where the video opens and at `fade` scenes, and to black where it closes', () => {
     const graph = buildVideoGraph({
-      width: 270, height: 480, fps: 30, zoom: 'scale', assFilterArg: "filename='/d/c.ass'", opensVideo: true, closesVideo: true,
+      width: 270, height: 480, fps: 30, assFilterArg: "filename='/d/c.ass'", opensVideo: true, closesVideo: true,
       scenes: [{ effectPreset: 'static', frames: 45 }, { effectPreset: 'fade', frames: 60 }],
     }).split(';');
-    expect(graph[1]).toBe('[1:v]scale=270:480:force_original_aspect_ratio=increase,crop=270:480,setsar=1,format=yuv420p,loop=loop=59:size=1:start=0,setpts=N/30/TB,null,fade=t=in:st=0.05:d=0.45,setsar=1[s1]');
+    expect(graph[1]).toBe('[1:v]scale=270:480:force_original_aspect_ratio=increase,crop=270:480:exact=1,setsar=1,format=yuv420p,loop=loop=59:size=1:start=0,settb=1/30,setpts=N,null,fade=t=in:st=0.05:d=0.45,setsar=1[s1]');
     expect(graph[2]).toBe("[s0][s1]concat=n=2:v=1:a=0,setpts=N/30/TB,ass=filename='/d/c.ass',fade=t=in:st=0.05:d=0.3,fade=t=out:st=3.000:d=0.45,format=yuv420p[vout]");
   });
 
   it('keeps a later part\'s captions at its place in the whole video, then restamps from zero', () => {
-    const graph = buildVideoGraph({ width: 270, height: 480, fps: 30, zoom: 'scale', scenes: [{ effectPreset: 'static', frames: 45 }], assFilterArg: "filename='/d/c.ass'", startFrame: 552 });
+    const graph = buildVideoGraph({ width: 270, height: 480, fps: 30, scenes: [{ effectPreset: 'static', frames: 45 }], assFilterArg: "filename='/d/c.ass'", startFrame: 552 });
     expect(graph.split(';')[1]).toBe("[s0]concat=n=1:v=1:a=0,setpts=(N+552)/30/TB,ass=filename='/d/c.ass',setpts=N/30/TB,format=yuv420p[vout]");
   });
 
@@ -89,8 +106,8 @@ describe('filter-graph builders', () => {
   });
 
   it('builds the floor graph without motion or captions', () => {
-    const graph = buildVideoGraph({ width: 270, height: 480, fps: 30, zoom: 'scale', scenes: [{ effectPreset: 'slow_zoom_in', frames: 30 }], assFilterArg: null, motion: false });
-    expect(graph).toBe('[0:v]scale=270:480:force_original_aspect_ratio=increase,crop=270:480,setsar=1,format=yuv420p,loop=loop=29:size=1:start=0,setpts=N/30/TB,null,setsar=1[s0];[s0]concat=n=1:v=1:a=0,setpts=N/30/TB,format=yuv420p[vout]');
+    const graph = buildVideoGraph({ width: 270, height: 480, fps: 30, scenes: [{ effectPreset: 'slow_zoom_in', frames: 30 }], assFilterArg: null, motion: false });
+    expect(graph).toBe('[0:v]scale=270:480:force_original_aspect_ratio=increase,crop=270:480:exact=1,setsar=1,format=yuv420p,loop=loop=29:size=1:start=0,settb=1/30,setpts=N,null,setsar=1[s0];[s0]concat=n=1:v=1:a=0,setpts=N/30/TB,format=yuv420p[vout]');
   });
 
   it('ducks music under the padded voice, cut to the exact length; mixes down while metering, then masters', () => {

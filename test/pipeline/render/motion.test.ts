@@ -1,0 +1,109 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findBinaries } from '../../../pipeline/render/binaries';
+import { buildVideoGraph } from '../../../pipeline/render/graph/video';
+
+// Renders single moving scenes with the real graph and follows two white squares drawn on the
+// still — one at its centre, one off to the side — frame by frame through the decoded output.
+// Runs on every ffmpeg here: the one the renderer picks and the npm-shipped 4.x build.
+const W = 180;
+const H = 320;
+const FRAMES = 90;
+const npmFfmpeg = (createRequire(import.meta.url)('@ffmpeg-installer/ffmpeg') as { path: string }).path;
+const ffmpegs = [...new Set([findBinaries().ffmpeg, npmFfmpeg])];
+
+let dir: string;
+let still: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'shortsmith-motion-'));
+  still = join(dir, 'still.png');
+  // 360x640: a 12 px square centred on (180, 320) and another centred on (280, 500).
+  execFileSync(npmFfmpeg, ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'color=c=0x303030:s=360x640',
+    '-vf', 'drawbox=x=174:y=314:w=12:h=12:c=white:t=fill,drawbox=x=274:y=494:w=12:h=12:c=white:t=fill', '-frames:v', '1', still]);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Decoded grey frames of one scene moved by `preset`. */
+function render(ffmpeg: string, preset: string): Uint8Array[] {
+  const graph = buildVideoGraph({ width: W, height: H, fps: 30, scenes: [{ effectPreset: preset, frames: FRAMES }], assFilterArg: null });
+  const raw = execFileSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-i', still, '-filter_complex', graph, '-map', '[vout]',
+    '-r', '30', '-frames:v', String(FRAMES), '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], { maxBuffer: 64 * 1024 * 1024 });
+  const size = W * H;
+  expect(raw.length).toBe(size * FRAMES);
+  return Array.from({ length: FRAMES }, (_, i) => raw.subarray(i * size, (i + 1) * size));
+}
+
+/** Brightness-weighted centre of the square found within `r` px of (x, y). */
+function centroid(frame: Uint8Array, x: number, y: number, r = 12): { x: number; y: number } {
+  let sum = 0;
+  let sx = 0;
+  let sy = 0;
+  for (let j = Math.max(0, Math.round(y) - r); j <= Math.min(H - 1, Math.round(y) + r); j++) {
+    for (let i = Math.max(0, Math.round(x) - r); i <= Math.min(W - 1, Math.round(x) + r); i++) {
+      const v = Math.max(0, frame[j * W + i]! - 60);
+      sum += v;
+      sx += v * i;
+      sy += v * j;
+    }
+  }
+  return { x: sx / sum, y: sy / sum };
+}
+
+/** Follows both squares through the frames (each search starts where the square last was). */
+function track(frames: Uint8Array[], offsetStart: { x: number; y: number }) {
+  let side = offsetStart;
+  return frames.map((f) => {
+    const centre = centroid(f, (W - 1) / 2, (H - 1) / 2);
+    side = centroid(f, side.x, side.y);
+    return { centre, spread: Math.hypot(side.x - centre.x, side.y - centre.y) };
+  });
+}
+
+describe.each(ffmpegs)('motion on %s', (ffmpeg) => {
+  it.each(['slow_zoom_in', 'slow_zoom_out'])('%s stays centred and changes size smoothly, one way', (preset) => {
+    // The still is fitted to 208x368 (1.15× the frame), then scaled: at zoom 1 (the whole still
+    // in view, 360 → 180 px) the side square sits (100, 180) × 0.5 from the centre.
+    const zoomIn = preset === 'slow_zoom_in';
+    const k = zoomIn ? 0.5 : 0.5 * (208 / W);
+    const points = track(render(ffmpeg, preset), { x: (W - 1) / 2 + 100 * k, y: (H - 1) / 2 + 180 * k });
+    for (const p of points) {
+      expect(Math.abs(p.centre.x - (W - 1) / 2)).toBeLessThan(0.3);
+      expect(Math.abs(p.centre.y - (H - 1) / 2)).toBeLessThan(0.3);
+    }
+    const spreads = points.map((p) => p.spread);
+    const first = spreads[0]!;
+    const last = spreads[spreads.length - 1]!;
+    expect(zoomIn ? last / first : first / last).toBeGreaterThan(1.12);
+    expect(zoomIn ? last / first : first / last).toBeLessThan(1.18);
+    for (let n = 1; n < spreads.length; n++) {
+      const step = (spreads[n]! - spreads[n - 1]!) * (zoomIn ? 1 : -1);
+      // Never backwards, never a jump: at most one 2-px size step (~1 px here) per frame.
+      expect(step).toBeGreaterThan(-0.05);
+      expect(step).toBeLessThan(1.6);
+    }
+    // Eased: slower over the first and last tenth than in the middle.
+    const move = (a: number, b: number) => Math.abs(spreads[b]! - spreads[a]!);
+    expect(move(0, 9)).toBeLessThan(move(40, 49) / 2);
+    expect(move(80, 89)).toBeLessThan(move(40, 49) / 2);
+  });
+
+  it('pan_right travels evenly across the whole source', () => {
+    // Fitted to 216x384: 36 px to travel, centre square starting 18 px right of the frame centre.
+    const frames = render(ffmpeg, 'pan_right');
+    let x = (W - 1) / 2 + 18;
+    const path = frames.map((f) => (x = centroid(f, x, (H - 1) / 2).x));
+    expect(path[0]! - path[FRAMES - 1]!).toBeCloseTo(36, 0);
+    for (let n = 1; n < FRAMES; n++) {
+      const step = path[n - 1]! - path[n]!;
+      expect(step).toBeGreaterThan(-0.05);
+      expect(step).toBeLessThanOrEqual(2.05);
+    }
+    // Even: each third of the scene covers a third of the way (±2 px).
+    expect(Math.abs(path[0]! - path[30]! - 12)).toBeLessThanOrEqual(2);
+    expect(Math.abs(path[30]! - path[60]! - 12)).toBeLessThanOrEqual(2);
+  });
+});
