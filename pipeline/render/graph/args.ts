@@ -16,11 +16,14 @@ const METER_HEAD = ['-hide_banner', '-nostdin', '-nostats', '-y', '-loglevel', '
  * H.264 High yuv420p at the frame rate with a keyframe every two seconds. B-frames are placed in
  * a fixed pattern (`b-adapt=0`): the adaptive search costs 15% of the encode on moving stills and
  * made the file no smaller (measured 8.4 vs 9.7 CPU-seconds, 4.59 vs 4.64 MB); scene cuts still
- * get their keyframes.
+ * get their keyframes. `qpmin=16`: on flat, drawn pictures CRF alone drives the quantiser down to
+ * 5-12 (near lossless, 2.3 MB for 8 s of zoom); a floor of 16 keeps SSIM at 0.9976 against the
+ * unencoded frames (0.9983 without) for 44% of the size and ~20% less encoder time. Detailed
+ * pictures (photos, generated images) sit above 16 anyway, so it changes nothing there.
  */
 const videoCodec = (e: EncodeSettings) => [
   '-c:v', 'libx264', '-preset', e.preset, '-crf', String(e.crf), '-profile:v', 'high', '-pix_fmt', 'yuv420p',
-  '-x264-params', 'b-adapt=0',
+  '-x264-params', 'b-adapt=0:qpmin=16',
   '-r', String(e.fps), '-g', String(e.fps * 2), ...(e.threads ? ['-threads', String(e.threads)] : []),
 ];
 /**

@@ -8,7 +8,7 @@ import { makeRenderHarness, queueShortRun, type RenderHarness } from '../../supp
 
 let h: RenderHarness;
 beforeAll(async () => {
-  h = await makeRenderHarness({ RENDER_SIZE: '540x960', RENDER_CRF: '12' });
+  h = await makeRenderHarness({ RENDER_SIZE: '540x960' });
 });
 afterAll(async () => {
   await h.dispose();
@@ -29,7 +29,9 @@ describe('fitting a video to an upload limit', () => {
     const size = statSync(original).size;
     const duration = Number(done.resumeState.steps.ffmpeg_render?.outputs.durationSec);
     expect(await fitToLimit(h.services.bins.ffmpeg, original, size + 1, duration, 540, 960)).toBe(original);
-    const limit = Math.floor(size / 2);
+    // A limit well under the original that still leaves a usable bitrate (≥ 150 kb/s of video).
+    const limit = Math.floor(size * 0.7);
+    expect(limit).toBeGreaterThan(((150 + 192) * 1000 * duration) / 8 / 0.95);
     const fitted = await fitToLimit(h.services.bins.ffmpeg, original, limit, duration, 540, 960);
     expect(fitted).not.toBe(original);
     expect(statSync(fitted).size).toBeLessThanOrEqual(limit);

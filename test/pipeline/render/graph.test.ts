@@ -143,7 +143,7 @@ describe('filter-graph builders', () => {
 
   it('builds every command line as data: one pass, a part, the soundtrack, the join', () => {
     const encode = { preset: 'superfast', crf: 21, fps: 30, audioBitrate: '192k' };
-    const x264 = ['-c:v', 'libx264', '-preset', 'superfast', '-crf', '21', '-profile:v', 'high', '-pix_fmt', 'yuv420p', '-x264-params', 'b-adapt=0', '-r', '30', '-g', '60'];
+    const x264 = ['-c:v', 'libx264', '-preset', 'superfast', '-crf', '21', '-profile:v', 'high', '-pix_fmt', 'yuv420p', '-x264-params', 'b-adapt=0:qpmin=16', '-r', '30', '-g', '60'];
     const aac = ['-c:a', 'aac', '-aac_coder', 'fast', '-b:a', '192k', '-ar', '48000', '-ac', '2'];
     const head = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error'];
     expect(buildRenderArgs({ images: ['/a.png', '/b.png'], voicePath: '/v.wav', musicPath: '/m.wav', filterGraph: 'G', totalSec: 12.3456, output: '/out.mp4', encode })).toEqual([
