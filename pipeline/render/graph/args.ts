@@ -61,11 +61,16 @@ export function buildRenderArgs(r: RenderArgsInput): string[] {
   ];
 }
 
-/** One part of the video (a run of scenes), picture only, exactly `frames` frames long. */
+/**
+ * One part of the video (a run of scenes), picture only, exactly `frames` frames long. With its
+ * encoder threads set (a part per core), the filters get as many threads: more would only contend
+ * with the other parts (ffmpeg 5 slice-threads its filters over every core: 6% more CPU here).
+ */
 export function buildSegmentArgs(s: { images: string[]; filterGraph: string; frames: number; output: string; encode: EncodeSettings }): string[] {
   return [
     ...HEAD, ...PROGRESS,
     ...s.images.flatMap((img) => ['-i', img]),
+    ...(s.encode.threads ? ['-filter_complex_threads', String(s.encode.threads)] : []),
     '-filter_complex', s.filterGraph,
     '-map', '[vout]', ...videoCodec(s.encode), '-frames:v', String(s.frames), '-an',
     s.output,

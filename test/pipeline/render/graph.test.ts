@@ -151,7 +151,7 @@ describe('filter-graph builders', () => {
       '-filter_complex', 'G', '-map', '[vout]', '-map', '[aout]', ...x264, ...aac, '-t', '12.346', '-movflags', '+faststart', '/out.mp4',
     ]);
     expect(buildSegmentArgs({ images: ['/a.png'], filterGraph: 'G', frames: 552, output: '/p0.mp4', encode: { ...encode, threads: 1 } })).toEqual([
-      ...head, '-progress', 'pipe:1', '-nostats', '-i', '/a.png', '-filter_complex', 'G', '-map', '[vout]', ...x264, '-threads', '1', '-frames:v', '552', '-an', '/p0.mp4',
+      ...head, '-progress', 'pipe:1', '-nostats', '-i', '/a.png', '-filter_complex_threads', '1', '-filter_complex', 'G', '-map', '[vout]', ...x264, '-threads', '1', '-frames:v', '552', '-an', '/p0.mp4',
     ]);
     expect(buildAudioArgs({ input: '/mix.wav', filterGraph: 'A', totalSec: 12.3456, output: null, encode })).toEqual([
       '-hide_banner', '-nostdin', '-nostats', '-y', '-loglevel', 'info', '-i', '/mix.wav', '-filter_complex', 'A', '-map', '[aout]', '-f', 'null', '-',
