@@ -44,13 +44,19 @@ function dialogue(layer: number, start: number, end: number, style: string, text
   return `Dialogue: ${layer},${assTime(start)},${assTime(end)},${style},,0,0,0,,${text}`;
 }
 
-function pageEvents(page: CaptionPage, style: CaptionStyle, highlight: string): string[] {
+/**
+ * One event per spoken word: the page's lines with that word in the highlight colour and a
+ * heavier outline. Not a bigger size: scaling a word widens its line, and a centred line would
+ * then shift every other word sideways at each change (by 4-9 px at 1080 wide, measured); an
+ * outline does not move anything.
+ */
+function pageEvents(page: CaptionPage, style: CaptionStyle, highlight: string, popOutline: number): string[] {
   const words = page.lines.flat();
   const shown = (w: WordTiming) => escapeAssText(style.uppercase ? w.word.toUpperCase() : w.word);
   return words.map((current, i) => {
     const until = i + 1 < words.length ? words[i + 1]!.start : page.end;
     const text = page.lines
-      .map((line) => line.map((w) => (w === current ? `{\\c${highlight}\\fscx108\\fscy108}${shown(w)}{\\r}` : shown(w))).join(' '))
+      .map((line) => line.map((w) => (w === current ? `{\\c${highlight}\\bord${popOutline}}${shown(w)}{\\r}` : shown(w))).join(' '))
       .join('\\N');
     return dialogue(1, i === 0 ? page.start : current.start, Math.max(until, current.start + 0.05), 'Caption', text);
   });
@@ -119,6 +125,6 @@ export function buildAss(input: AssInput): string {
     }
   });
   const pages = pageWords(input.words, { maxLineChars: layout.maxLineChars, maxLines: 2, breakGapSec: 0.6 });
-  for (const page of pages) events.push(...pageEvents(page, style, highlight));
+  for (const page of pages) events.push(...pageEvents(page, style, highlight, Math.round(outline * 1.6)));
   return `${[...header, ...events].join('\n')}\n`;
 }

@@ -26,7 +26,7 @@ export const captionsBuild: RenderStep = {
   timeoutMs: 60_000,
   inputs: (job, o, s) => ({
     words: o.asr_align, timeline: o.tts_generate, size: [s.format.width, s.format.height], style: job.pack.captionStyle,
-    scenes: job.plan.scenes.map((x) => [x.onScreenText, x.effectPreset]), v: 3,
+    scenes: job.plan.scenes.map((x) => [x.onScreenText, x.effectPreset]), v: 4,
   }),
   files: (o) => [String(o.assPath), String(o.srtPath)],
   async run(job, h) {

@@ -1,4 +1,11 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { findBinaries } from '../../../pipeline/render/binaries';
+import { escapeFilterValue } from '../../../pipeline/render/graph/video';
+import { ensureFontsDir } from '../../../pipeline/render/steps/captionsBuild';
 import { alignTokens } from '../../../pipeline/render/captions/align';
 import { buildAss, captionLayout } from '../../../pipeline/render/captions/ass';
 import { assColor, assTime, escapeAssText } from '../../../pipeline/render/captions/escape';
@@ -60,8 +67,38 @@ describe('ASS builder', () => {
     expect(ass).toContain('Style: Caption,Montserrat ExtraBold,64,&H00FFFFFF,&H00FFFFFF,&H00000000,&H80000000,0,0,0,0,100,100,0,0,1,5,2,2,90,150,560,1');
     const captions = ass.split('\n').filter((l) => l.includes(',Caption,'));
     expect(captions).toHaveLength(5);
-    expect(captions[0]).toBe('Dialogue: 1,0:00:00.00,0:00:00.40,Caption,,0,0,0,,{\\c&H000AD6FF&\\fscx108\\fscy108}Cats{\\r} sleep a lot.'.replace('&H000AD6FF&', '&H000AD6FF'));
-    expect(captions[1]).toContain('Cats {\\c&H000AD6FF\\fscx108\\fscy108}sleep{\\r} a lot.');
+    expect(captions[0]).toBe('Dialogue: 1,0:00:00.00,0:00:00.40,Caption,,0,0,0,,{\\c&H000AD6FF\\bord8}Cats{\\r} sleep a lot.');
+    expect(captions[1]).toContain('Cats {\\c&H000AD6FF\\bord8}sleep{\\r} a lot.');
+  });
+
+  it('moves the highlight without moving any other word (rendered by libass)', () => {
+    // "Octopuses have three / hearts": the first frame highlights "Octopuses", the second "have";
+    // "three" ends line 1 and "hearts" is line 2, white in both frames and in the same place.
+    const dir = mkdtempSync(join(tmpdir(), 'shortsmith-captions-'));
+    try {
+      const assPath = join(dir, 'c.ass');
+      writeFileSync(assPath, buildAss({ ...input, scenes: [], words: words('Octopuses have three hearts', 0.1) }));
+      const fontsDir = ensureFontsDir(dir);
+      const raw = execFileSync(findBinaries().ffmpeg, ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'color=c=0x305030:s=1080x1920:r=10:d=0.3',
+        '-vf', `ass=filename=${escapeFilterValue(assPath)}:fontsdir=${escapeFilterValue(fontsDir)}`, '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], { maxBuffer: 32 * 1024 * 1024 });
+      const size = 1080 * 1920;
+      // White text pixels as "row:column", split into the two lines at the widest gap in rows.
+      const lines = (k: number) => {
+        const frame = raw.subarray(k * size, (k + 1) * size);
+        const white: [number, number][] = [];
+        for (let i = 0; i < size; i++) if (frame[i]! > 230) white.push([Math.floor(i / 1080), i % 1080]);
+        const rows = [...new Set(white.map(([r]) => r))];
+        let split = rows[0]!;
+        for (let j = 1; j < rows.length; j++) if (rows[j]! - rows[j - 1]! > 10) split = rows[j]!;
+        return { first: white.filter(([r]) => r < split), second: white.filter(([r]) => r >= split).map(([r, c]) => `${r}:${c}`) };
+      };
+      const [a, b] = [lines(0), lines(1)];
+      expect(a.second.length).toBeGreaterThan(100);
+      expect(b.second).toEqual(a.second);
+      expect(Math.max(...b.first.map(([, c]) => c))).toBe(Math.max(...a.first.map(([, c]) => c)));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('draws on-screen text escaped and the white flash; fades to and from black are left to the video graph', () => {
