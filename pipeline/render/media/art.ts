@@ -140,7 +140,9 @@ export async function drawArt(req: ArtRequest): Promise<Buffer> {
   g.font = `${Math.round(34 * s)}px ShortsmithCaption`;
   g.fillStyle = withAlpha(accent, 0.9);
   g.textAlign = 'left';
-  g.fillText(String(req.sceneNumber).padStart(2, '0'), 60 * s, h * 0.2);
+  // Inside what every motion preset keeps in view: a pan travels over the outer sixth of the
+  // width (180 px at 1080), so a number nearer the edge was cut off mid-scene.
+  g.fillText(String(req.sceneNumber).padStart(2, '0'), 200 * s, h * 0.2);
   // JPEG at quality 95: the video is 4:2:0 H.264, so nothing it keeps is lost, and it encodes in
   // ~30 ms where PNG took ~270 ms (half of each picture's cost); the encoder's work is the same.
   return canvas.toBuffer('image/jpeg', 95);
