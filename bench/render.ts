@@ -11,6 +11,7 @@ import { chooseHook, startProject } from '../pipeline/plan/service';
 import { executeRun } from '../pipeline/render/execute';
 import { runFfmpeg } from '../pipeline/render/ffmpeg';
 import { buildRenderArgs } from '../pipeline/render/graph/args';
+import { sceneCuts } from '../pipeline/render/graph/segments';
 import { buildAudioGraph, type MasterPlan } from '../pipeline/render/graph/audio';
 import { buildVideoGraph, framesFor } from '../pipeline/render/graph/video';
 import { makeRenderServices } from '../pipeline/render/services';
@@ -72,7 +73,7 @@ export async function benchRender(lengthSec: 60 | 180, topic: string, niche: str
     const floorGraph = `${buildVideoGraph({ width: config.render.width, height: config.render.height, fps: 30, scenes: frames.map((f) => ({ effectPreset: 'static', frames: f })), assFilterArg: null, motion: false })};${buildAudioGraph({ voiceInput: images.length, musicInput: images.length + 1, totalSec: videoSec, musicGain: MUSIC_GAIN, master })}`;
     const floorArgs = buildRenderArgs({
       images, voicePath: String(outputs.tts_generate?.voicePath), musicPath: String(outputs.music_build?.musicPath), filterGraph: floorGraph,
-      totalSec: videoSec, output: join(dataDir, 'floor.mp4'), encode: { preset: config.render.preset, crf: config.render.crf, fps: 30, audioBitrate: '192k' },
+      totalSec: videoSec, output: join(dataDir, 'floor.mp4'), cuts: sceneCuts(frames.map((f) => ({ effectPreset: 'static', frames: f }))), encode: { preset: config.render.preset, crf: config.render.crf, fps: 30, audioBitrate: '192k' },
     });
     // Twice, averaged: a shared machine drifts by several percent from one run to the next.
     const floors: number[] = [];

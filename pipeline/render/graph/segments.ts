@@ -75,3 +75,11 @@ export function planSegments(scenes: VideoScene[], count: number): Segment[] {
   }
   return segments;
 }
+
+/** Where each scene after the first starts, in frames from the first one's start: the cuts. */
+export function sceneCuts(scenes: VideoScene[]): number[] {
+  const cuts: number[] = [];
+  let at = 0;
+  for (const scene of scenes.slice(0, -1)) cuts.push((at += scene.frames));
+  return cuts;
+}

@@ -4,7 +4,7 @@ import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import type { RenderJob, RenderServices, RenderStep, StepHelpers } from '../context';
 import { buildAudioArgs, buildMixdownArgs, buildMuxArgs, buildSegmentArgs, concatList, type EncodeSettings } from '../graph/args';
 import { buildMasterGraph, buildMixdownGraph, parseEbur128, planMaster, type MasterPlan, type MixInput } from '../graph/audio';
-import { planSegments } from '../graph/segments';
+import { planSegments, sceneCuts } from '../graph/segments';
 import { buildVideoGraph, escapeFilterValue, framesFor, type VideoScene } from '../graph/video';
 import { runFfmpeg } from '../ffmpeg';
 import { cleanPartials, finishedPartName, hashOf } from '../files';
@@ -73,12 +73,14 @@ async function encodeParts(job: RenderJob, h: StepHelpers, inputsKey: string, sc
   let reused = 0;
   const encodePart = async (k: number) => {
     const part = parts[k]!;
+    const partScenes = scenes.slice(part.firstScene, part.firstScene + part.sceneCount);
     const graph = buildVideoGraph({
-      width: format.width, height: format.height, fps: format.fps,
-      scenes: scenes.slice(part.firstScene, part.firstScene + part.sceneCount),
+      width: format.width, height: format.height, fps: format.fps, scenes: partScenes,
       assFilterArg, startFrame: part.startFrame, opensVideo: k === 0, closesVideo: k === parts.length - 1,
     });
-    const args = (output: string) => buildSegmentArgs({ images: images.slice(part.firstScene, part.firstScene + part.sceneCount), filterGraph: graph, frames: part.frames, output, encode: partEncode });
+    const args = (output: string) => buildSegmentArgs({
+      images: images.slice(part.firstScene, part.firstScene + part.sceneCount), filterGraph: graph, frames: part.frames, cuts: sceneCuts(partScenes), output, encode: partEncode,
+    });
     // A part finished before a crash or a failure elsewhere is kept under a name keyed by
     // everything that made it (the step's inputs, the binary, the exact command), and reused.
     const done = join(job.dir, finishedPartName(k, hashOf([inputsKey, services.bins.ffmpeg, args('')])));
@@ -120,7 +122,7 @@ export const ffmpegRender: RenderStep = {
   name: 'ffmpeg_render',
   weight: 20,
   timeoutMs: 30 * 60_000,
-  inputs: (job, o, s) => ({ o: [o.tts_generate, o.images_generate, o.captions_build, o.music_build], effects: job.plan.scenes.map((x) => x.effectPreset), format: s.format, v: 4 }),
+  inputs: (job, o, s) => ({ o: [o.tts_generate, o.images_generate, o.captions_build, o.music_build], effects: job.plan.scenes.map((x) => x.effectPreset), format: s.format, v: 5 }),
   files: (o) => [String(o.mp4Path)],
   async run(job, h) {
     const { services } = h;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildAudioArgs, buildMixdownArgs, buildMuxArgs, buildRenderArgs, buildSegmentArgs, concatList } from '../../../pipeline/render/graph/args';
 import { buildAudioGraph, buildMasterGraph, buildMixdownGraph, buildMixGraph, parseEbur128, planMaster } from '../../../pipeline/render/graph/audio';
-import { frameCost, planSegments } from '../../../pipeline/render/graph/segments';
+import { frameCost, planSegments, sceneCuts } from '../../../pipeline/render/graph/segments';
 import { partPlan } from '../../../pipeline/render/steps/ffmpegRender';
 import { buildMotionFilter, zoomSizes } from '../../../pipeline/render/graph/motion';
 import { buildVideoGraph, escapeFilterValue, framesFor } from '../../../pipeline/render/graph/video';
@@ -92,6 +92,8 @@ describe('filter-graph builders', () => {
       { firstScene: 3, sceneCount: 2, startFrame: 552, frames: 548, cost: 880.75 },
       { firstScene: 5, sceneCount: 4, startFrame: 1100, frames: 784, cost: 1042.75 },
     ]);
+    expect(sceneCuts(scenes.slice(0, 3))).toEqual([137, 376]);
+    expect(sceneCuts(scenes.slice(0, 1))).toEqual([]);
     expect(planSegments(scenes, 1)).toEqual([{ firstScene: 0, sceneCount: 9, startFrame: 0, frames: 1884, cost: 2895.5 }]);
     expect(planSegments(scenes.slice(0, 2), 5)).toHaveLength(2);
     expect(planSegments([{ effectPreset: 'static', frames: 10 }, { effectPreset: 'static', frames: 10 }, { effectPreset: 'static', frames: 10 }, { effectPreset: 'static', frames: 10 }], 2))
@@ -143,15 +145,19 @@ describe('filter-graph builders', () => {
 
   it('builds every command line as data: one pass, a part, the soundtrack, the join', () => {
     const encode = { preset: 'superfast', crf: 21, fps: 30, audioBitrate: '192k' };
-    const x264 = ['-c:v', 'libx264', '-preset', 'superfast', '-crf', '21', '-profile:v', 'high', '-pix_fmt', 'yuv420p', '-x264-params', 'b-adapt=0:qpmin=16', '-r', '30', '-g', '60'];
+    const x264 = (...cuts: string[]) => [
+      '-c:v', 'libx264', '-preset', 'superfast', '-crf', '21', '-profile:v', 'high', '-pix_fmt', 'yuv420p', '-x264-params', 'b-adapt=0:qpmin=16:scenecut=0',
+      ...cuts, '-r', '30', '-g', '60',
+    ];
     const aac = ['-c:a', 'aac', '-aac_coder', 'fast', '-b:a', '192k', '-ar', '48000', '-ac', '2'];
     const head = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error'];
-    expect(buildRenderArgs({ images: ['/a.png', '/b.png'], voicePath: '/v.wav', musicPath: '/m.wav', filterGraph: 'G', totalSec: 12.3456, output: '/out.mp4', encode })).toEqual([
+    // Keyframes at the cuts: a quarter frame early (frame 169 is at 5.6333 s).
+    expect(buildRenderArgs({ images: ['/a.png', '/b.png'], voicePath: '/v.wav', musicPath: '/m.wav', filterGraph: 'G', totalSec: 12.3456, output: '/out.mp4', encode, cuts: [169] })).toEqual([
       ...head, '-progress', 'pipe:1', '-nostats', '-i', '/a.png', '-i', '/b.png', '-i', '/v.wav', '-i', '/m.wav',
-      '-filter_complex', 'G', '-map', '[vout]', '-map', '[aout]', ...x264, ...aac, '-t', '12.346', '-movflags', '+faststart', '/out.mp4',
+      '-filter_complex', 'G', '-map', '[vout]', '-map', '[aout]', ...x264('-force_key_frames', '5.6250'), ...aac, '-t', '12.346', '-movflags', '+faststart', '/out.mp4',
     ]);
-    expect(buildSegmentArgs({ images: ['/a.png'], filterGraph: 'G', frames: 552, output: '/p0.mp4', encode: { ...encode, threads: 1 } })).toEqual([
-      ...head, '-progress', 'pipe:1', '-nostats', '-i', '/a.png', '-filter_complex_threads', '1', '-filter_complex', 'G', '-map', '[vout]', ...x264, '-threads', '1', '-frames:v', '552', '-an', '/p0.mp4',
+    expect(buildSegmentArgs({ images: ['/a.png'], filterGraph: 'G', frames: 552, cuts: [], output: '/p0.mp4', encode: { ...encode, threads: 1 } })).toEqual([
+      ...head, '-progress', 'pipe:1', '-nostats', '-i', '/a.png', '-filter_complex_threads', '1', '-filter_complex', 'G', '-map', '[vout]', ...x264(), '-threads', '1', '-frames:v', '552', '-an', '/p0.mp4',
     ]);
     expect(buildAudioArgs({ input: '/mix.wav', filterGraph: 'A', totalSec: 12.3456, output: null, encode })).toEqual([
       '-hide_banner', '-nostdin', '-nostats', '-y', '-loglevel', 'info', '-i', '/mix.wav', '-filter_complex', 'A', '-map', '[aout]', '-f', 'null', '-',

@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBinaries } from '../../../pipeline/render/binaries';
+import { buildSegmentArgs } from '../../../pipeline/render/graph/args';
+import { sceneCuts } from '../../../pipeline/render/graph/segments';
 import { buildVideoGraph } from '../../../pipeline/render/graph/video';
 
 // Renders single moving scenes with the real graph and follows two white squares drawn on the
@@ -89,6 +91,20 @@ describe.each(ffmpegs)('motion on %s', (ffmpeg) => {
     const move = (a: number, b: number) => Math.abs(spreads[b]! - spreads[a]!);
     expect(move(0, 9)).toBeLessThan(move(40, 49) / 2);
     expect(move(80, 89)).toBeLessThan(move(40, 49) / 2);
+  });
+
+  it('puts a keyframe on the first frame of every scene, and only there within two seconds', () => {
+    const scenes = [{ effectPreset: 'static', frames: 20 }, { effectPreset: 'pan_left', frames: 17 }, { effectPreset: 'slow_zoom_in', frames: 23 }];
+    const out = join(dir, 'part.mp4');
+    const args = buildSegmentArgs({
+      images: scenes.map(() => still), filterGraph: buildVideoGraph({ width: W, height: H, fps: 30, scenes, assFilterArg: null }), frames: 60,
+      cuts: sceneCuts(scenes), output: out, encode: { preset: 'superfast', crf: 21, fps: 30, audioBitrate: '192k', threads: 1 },
+    });
+    execFileSync(ffmpeg, args.filter((a) => a !== 'pipe:1' && a !== '-progress'));
+    const ffprobe = ffmpeg.replace(/ffmpeg$/, 'ffprobe').replace('@ffmpeg-installer', '@ffprobe-installer');
+    const probe = execFileSync(existsSync(ffprobe) ? ffprobe : findBinaries().ffprobe, ['-v', 'error', '-select_streams', 'v', '-show_entries', 'frame=key_frame,pts_time', '-of', 'csv=p=0', out]).toString();
+    const keyframes = probe.split('\n').map((l) => l.split(',')).filter(([key]) => key === '1').map(([, t]) => Math.round(Number(t) * 30));
+    expect(keyframes).toEqual([0, 20, 37]);
   });
 
   it('pan_right travels evenly across the whole source', () => {

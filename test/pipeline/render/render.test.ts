@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getRun, queueRunForPlan } from '../../../db/repos/runs';
 import { editScene } from '../../../pipeline/plan/edit';
@@ -8,6 +8,8 @@ import { executeRun } from '../../../pipeline/render/execute';
 import { RenderRunner } from '../../../pipeline/render/runner';
 import { checkVideo } from '../../../pipeline/render/qa';
 import { runFfmpeg } from '../../../pipeline/render/ffmpeg';
+import { sceneCuts } from '../../../pipeline/render/graph/segments';
+import { framesFor } from '../../../pipeline/render/graph/video';
 import { makeRenderHarness, queueShortRun, type RenderHarness } from '../../support/render';
 
 let h: RenderHarness;
@@ -57,6 +59,13 @@ describe('render pipeline (small, offline, real ffmpeg)', () => {
     const { stdout } = await runFfmpeg(h.services.bins.ffprobe, ['-v', 'error', '-count_packets', '-select_streams', 'v', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', a.mp4Path!]);
     expect(Number(stdout.trim())).toBe(Math.round(Number(render.durationSec) * 30));
     expect(readdirSync(dirname(a.mp4Path!)).filter((f) => f.includes('partial') || f.startsWith('piece-'))).toEqual([]);
+    // Every scene starts on a keyframe (named for the encoder, not left to its cut detection).
+    const timeline = JSON.parse(readFileSync(join(dirname(a.mp4Path!), 'timeline.json'), 'utf8')) as { scenes: { start: number; end: number }[] };
+    const cuts = sceneCuts(timeline.scenes.map((sc, i) => ({ effectPreset: 'static', frames: framesFor(timeline.scenes.map((x) => x.end - x.start), 30)[i]! })));
+    const probe = await runFfmpeg(h.services.bins.ffprobe, ['-v', 'error', '-select_streams', 'v', '-show_entries', 'frame=key_frame,pts_time', '-of', 'csv=p=0', a.mp4Path!]);
+    const keyframes = probe.stdout.split('\n').map((l) => l.split(',')).filter(([key]) => key === '1').map(([, t]) => Math.round(Number(t) * 30));
+    expect(cuts.length).toBeGreaterThan(0);
+    for (const cut of cuts) expect(keyframes).toContain(cut);
 
     // Progress rose monotonically to 100 through all seven steps.
     expect(progress.at(-1)).toBe(100);
