@@ -32,6 +32,8 @@ export class WorkerPool {
   private queue: Job[] = [];
   private nextId = 1;
   private closed = false;
+  /** How many jobs wait for a worker, shared with the workers (a warm-up stops when one does). */
+  private readonly waiting = new Int32Array(new SharedArrayBuffer(4));
 
   constructor(private readonly size = Math.max(1, Math.min(2, availableParallelism()))) {}
 
@@ -54,7 +56,7 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(BOOT, { workerData: { entry: ENTRY } });
+    const worker = new Worker(BOOT, { workerData: { entry: ENTRY, waiting: this.waiting } });
     const slot: Slot = { worker };
     worker.on('message', (msg: { id: number; ok: boolean; result?: unknown; error?: string }) => {
       const job = slot.job;
@@ -79,17 +81,19 @@ export class WorkerPool {
     while (this.queue.length) {
       let slot = this.slots.find((s) => !s.job);
       if (!slot && this.slots.length < this.size) slot = this.spawn();
-      if (!slot) return;
+      if (!slot) break;
       const job = this.queue.shift()!;
       slot.job = job;
       slot.worker.postMessage({ id: job.id, name: job.name, args: job.args });
     }
+    Atomics.store(this.waiting, 0, this.queue.length);
   }
 
   private abort(job: Job): void {
     const queued = this.queue.indexOf(job);
     if (queued >= 0) {
       this.queue.splice(queued, 1);
+      Atomics.store(this.waiting, 0, this.queue.length);
       job.reject(abortError());
       return;
     }
@@ -104,7 +108,8 @@ export class WorkerPool {
 
   /**
    * Starts every worker and loads its engines now, so the first render does not pay for it
-   * (≈1.5 s on two cores: thread start, TypeScript loader, eSpeak's WebAssembly). Never rejects.
+   * (≈2 s on two cores: thread start, TypeScript loader, eSpeak's WebAssembly up to full speed;
+   * cut short when real jobs arrive). Never rejects.
    */
   warmUp(speech: boolean): Promise<void> {
     return Promise.all(Array.from({ length: this.size }, () => this.run('warm', { speech }))).then(() => undefined, () => undefined);
