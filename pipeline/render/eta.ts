@@ -6,12 +6,12 @@ import type { PipelineStep } from '../../db/json';
  */
 export function expectedStepSeconds(step: PipelineStep, lengthSec: number, scenes: number, offline: boolean): number {
   switch (step) {
-    case 'tts_generate': return offline ? 0.005 * lengthSec + 0.6 : 1.5 * scenes;
+    case 'tts_generate': return offline ? 0.003 * lengthSec + 0.03 : 1.5 * scenes;
     case 'asr_align': return offline ? 0.1 : 1 * scenes;
     case 'images_generate': return offline ? 0.03 * scenes : 6 * scenes;
     case 'captions_build': return 0.1;
     case 'music_build': return offline ? 0.001 * lengthSec + 0.1 : 0.1;
-    case 'ffmpeg_render': return 0.16 * lengthSec + 3.6;
+    case 'ffmpeg_render': return 0.15 * lengthSec + 3.4;
     case 'finalize_artifacts': return 0.0045 * lengthSec + 0.3;
   }
 }
