@@ -67,16 +67,23 @@ export function buildRenderArgs(r: RenderArgsInput): string[] {
 }
 
 /**
+ * A graph this long goes to ffmpeg in a file: Linux refuses a single argument over 128 KiB, and
+ * zoom commands grow with the frame size (~8 KB per zoomed scene at 1080x1920, twice at 4K).
+ */
+export const GRAPH_IN_FILE_OVER = 32 * 1024;
+
+/**
  * One part of the video (a run of scenes), picture only, exactly `frames` frames long. With its
  * encoder threads set (a part per core), the filters get as many threads: more would only contend
  * with the other parts (ffmpeg 5 slice-threads its filters over every core: 6% more CPU here).
+ * With `graphFile`, the graph is read from that file (written by the caller) instead.
  */
-export function buildSegmentArgs(s: { images: string[]; filterGraph: string; frames: number; cuts: number[]; output: string; encode: EncodeSettings }): string[] {
+export function buildSegmentArgs(s: { images: string[]; filterGraph: string; graphFile?: string; frames: number; cuts: number[]; output: string; encode: EncodeSettings }): string[] {
   return [
     ...HEAD, ...PROGRESS,
     ...s.images.flatMap((img) => ['-i', img]),
     ...(s.encode.threads ? ['-filter_complex_threads', String(s.encode.threads)] : []),
-    '-filter_complex', s.filterGraph,
+    ...(s.graphFile ? ['-filter_complex_script', s.graphFile] : ['-filter_complex', s.filterGraph]),
     '-map', '[vout]', ...videoCodec(s.encode, s.cuts), '-frames:v', String(s.frames), '-an',
     s.output,
   ];

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import type { RenderJob, RenderServices, RenderStep, StepHelpers } from '../context';
-import { buildAudioArgs, buildMixdownArgs, buildMuxArgs, buildSegmentArgs, concatList, type EncodeSettings } from '../graph/args';
+import { buildAudioArgs, buildMixdownArgs, buildMuxArgs, buildSegmentArgs, concatList, GRAPH_IN_FILE_OVER, type EncodeSettings } from '../graph/args';
 import { buildMasterGraph, buildMixdownGraph, parseEbur128, planMaster, type MasterPlan, type MixInput } from '../graph/audio';
 import { planSegments, sceneCuts } from '../graph/segments';
 import { buildVideoGraph, escapeFilterValue, framesFor, type VideoScene } from '../graph/video';
@@ -78,8 +78,8 @@ async function encodeParts(job: RenderJob, h: StepHelpers, inputsKey: string, sc
       width: format.width, height: format.height, fps: format.fps, scenes: partScenes,
       assFilterArg, startFrame: part.startFrame, opensVideo: k === 0, closesVideo: k === parts.length - 1,
     });
-    const args = (output: string) => buildSegmentArgs({
-      images: images.slice(part.firstScene, part.firstScene + part.sceneCount), filterGraph: graph, frames: part.frames, cuts: sceneCuts(partScenes), output, encode: partEncode,
+    const args = (output: string, graphFile?: string) => buildSegmentArgs({
+      images: images.slice(part.firstScene, part.firstScene + part.sceneCount), filterGraph: graph, graphFile, frames: part.frames, cuts: sceneCuts(partScenes), output, encode: partEncode,
     });
     // A part finished before a crash or a failure elsewhere is kept under a name keyed by
     // everything that made it (the step's inputs, the binary, the exact command), and reused.
@@ -92,7 +92,12 @@ async function encodeParts(job: RenderJob, h: StepHelpers, inputsKey: string, sc
       return result;
     }
     const partial = done.replace(/\.mp4$/, '.partial.mp4');
-    await runFfmpeg(services.bins.ffmpeg, args(partial), {
+    let graphFile: string | undefined;
+    if (graph.length > GRAPH_IN_FILE_OVER) {
+      graphFile = done.replace(/\.mp4$/, '.partial.graph');
+      writeFileSync(graphFile, graph);
+    }
+    await runFfmpeg(services.bins.ffmpeg, args(partial, graphFile), {
       signal,
       onProgress: (sec) => {
         doneFrames[k] = Math.min(part.frames, sec * format.fps);

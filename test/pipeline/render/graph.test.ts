@@ -159,6 +159,9 @@ describe('filter-graph builders', () => {
     expect(buildSegmentArgs({ images: ['/a.png'], filterGraph: 'G', frames: 552, cuts: [], output: '/p0.mp4', encode: { ...encode, threads: 1 } })).toEqual([
       ...head, '-progress', 'pipe:1', '-nostats', '-i', '/a.png', '-filter_complex_threads', '1', '-filter_complex', 'G', '-map', '[vout]', ...x264(), '-threads', '1', '-frames:v', '552', '-an', '/p0.mp4',
     ]);
+    expect(buildSegmentArgs({ images: ['/a.png'], filterGraph: 'G', graphFile: '/p0.graph', frames: 552, cuts: [], output: '/p0.mp4', encode })).toEqual([
+      ...head, '-progress', 'pipe:1', '-nostats', '-i', '/a.png', '-filter_complex_script', '/p0.graph', '-map', '[vout]', ...x264(), '-frames:v', '552', '-an', '/p0.mp4',
+    ]);
     expect(buildAudioArgs({ input: '/mix.wav', filterGraph: 'A', totalSec: 12.3456, output: null, encode })).toEqual([
       '-hide_banner', '-nostdin', '-nostats', '-y', '-loglevel', 'info', '-i', '/mix.wav', '-filter_complex', 'A', '-map', '[aout]', '-f', 'null', '-',
     ]);
