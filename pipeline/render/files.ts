@@ -42,8 +42,11 @@ export const hashOf = (v: unknown): string => createHash('sha256').update(JSON.s
 /** The file name of a finished video part: its index and a key of everything that made it. */
 export const finishedPartName = (index: number, key: string): string => `piece-${index}-${key.slice(0, 16)}.mp4`;
 
-/** Whether a file in a run's folder is a finished video part. */
-export const isFinishedPart = (file: string): boolean => /^piece-\d+-[0-9a-f]{16}\.mp4$/.test(file);
+/** A finished part's smaller picture for a chat's upload limit, beside the part. */
+export const chatPartName = (partPath: string): string => partPath.replace(/\.mp4$/, '.chat.mp4');
+
+/** Whether a file in a run's folder is a finished video part (or its chat-sized picture). */
+export const isFinishedPart = (file: string): boolean => /^piece-\d+-[0-9a-f]{16}(\.chat)?\.mp4$/.test(file);
 
 /**
  * Removes half-written files a killed step left behind; with `finishedParts`, also the video

@@ -22,11 +22,29 @@ export function planFit(limitBytes: number, durationSec: number, width: number, 
   return { videoKbps, width: 2 * Math.round((width * shrink) / 2), height: 2 * Math.round((height * shrink) / 2) };
 }
 
+/** The name of a video's copy for an upload limit (made by the render or by `fitToLimit`). */
+export const chatCopyName = (limitBytes: number): string => `video-${Math.floor(limitBytes / 1024)}k.mp4`;
+
+/**
+ * Whether the render should make the copy for a chat's upload limit alongside the video, and at
+ * what size and bitrate. Only when the video will almost surely be over the limit: even flat,
+ * drawn pictures need ~1 Mb/s, so a minute fits Discord's 10 MiB and 90 s does not. The copy
+ * aims 10% under the limit (one pass, no retry: if it still misses, `fitToLimit` re-encodes).
+ */
+export function chatCopyPlan(limitBytes: number | undefined, durationSec: number, width: number, height: number): (FitPlan & { limitBytes: number }) | null {
+  if (!limitBytes || (durationSec * 1_000_000) / 8 <= limitBytes * 0.95) return null;
+  try {
+    return { ...planFit(limitBytes * 0.9, durationSec, width, height), limitBytes };
+  } catch {
+    return null; // too long for the limit at any usable bitrate: delivery says so
+  }
+}
+
 /** Returns `input` if it fits `limitBytes`, else a re-encoded copy beside it that does. */
 export async function fitToLimit(ffmpeg: string, input: string, limitBytes: number, durationSec: number, width: number, height: number, signal?: AbortSignal): Promise<string> {
   if (statSync(input).size <= limitBytes) return input;
   const plan = planFit(limitBytes, durationSec, width, height);
-  const out = join(dirname(input), `video-${Math.floor(limitBytes / 1024)}k.mp4`);
+  const out = join(dirname(input), chatCopyName(limitBytes));
   if (existsSync(out) && statSync(out).size <= limitBytes) return out;
   // One-pass rate control overshoots a little (more on short clips): aim lower until it fits.
   let kbps = plan.videoKbps;

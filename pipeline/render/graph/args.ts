@@ -17,14 +17,17 @@ const METER_HEAD = ['-hide_banner', '-nostdin', '-nostats', '-y', '-loglevel', '
  * a fixed pattern (`b-adapt=0`): the adaptive search costs 15% of the encode on moving stills and
  * made the file no smaller (measured 8.4 vs 9.7 CPU-seconds, 4.59 vs 4.64 MB). Scene cuts are
  * known, so each gets its keyframe by name (`cuts`, frame numbers) and x264's own cut detection
- * is off: the same keyframes and size, 6-10% less encoder time. `qpmin=16`: on flat, drawn pictures CRF alone drives the quantiser down to
- * 5-12 (near lossless, 2.3 MB for 8 s of zoom); a floor of 16 keeps SSIM at 0.9976 against the
- * unencoded frames (0.9983 without) for 44% of the size and ~20% less encoder time. Detailed
- * pictures (photos, generated images) sit above 16 anyway, so it changes nothing there.
+ * is off: the same keyframes and size, 6-10% less encoder time. `qpmin=16`: on flat, drawn
+ * pictures CRF alone drives the quantiser down to 5-12 (near lossless, 2.3 MB for 8 s of zoom);
+ * a floor of 16 keeps SSIM at 0.9976 against the unencoded frames (0.9983 without) for 44% of
+ * the size and ~20% less encoder time; photos and generated images sit above 16 anyway. With
+ * `kbps`, a capped bitrate instead of CRF (a copy sized for a chat's upload limit).
  */
-const videoCodec = (e: EncodeSettings, cuts: number[]) => [
-  '-c:v', 'libx264', '-preset', e.preset, '-crf', String(e.crf), '-profile:v', 'high', '-pix_fmt', 'yuv420p',
-  '-x264-params', 'b-adapt=0:qpmin=16:scenecut=0',
+const videoCodec = (e: EncodeSettings, cuts: number[], kbps?: number) => [
+  '-c:v', 'libx264', '-preset', e.preset,
+  ...(kbps ? ['-b:v', `${kbps}k`, '-maxrate', `${kbps}k`, '-bufsize', `${kbps}k`] : ['-crf', String(e.crf)]),
+  '-profile:v', 'high', '-pix_fmt', 'yuv420p',
+  '-x264-params', kbps ? 'b-adapt=0:scenecut=0' : 'b-adapt=0:qpmin=16:scenecut=0',
   // A quarter frame early, so rounding can never push a keyframe onto the frame after the cut.
   ...(cuts.length ? ['-force_key_frames', cuts.map((f) => ((f - 0.25) / e.fps).toFixed(4)).join(',')] : []),
   '-r', String(e.fps), '-g', String(e.fps * 2), ...(e.threads ? ['-threads', String(e.threads)] : []),
@@ -78,14 +81,21 @@ export const GRAPH_IN_FILE_OVER = 32 * 1024;
  * with the other parts (ffmpeg 5 slice-threads its filters over every core: 6% more CPU here).
  * With `graphFile`, the graph is read from that file (written by the caller) instead.
  */
-export function buildSegmentArgs(s: { images: string[]; filterGraph: string; graphFile?: string; frames: number; cuts: number[]; output: string; encode: EncodeSettings }): string[] {
+export function buildSegmentArgs(s: {
+  images: string[]; filterGraph: string; graphFile?: string; frames: number; cuts: number[]; output: string; encode: EncodeSettings;
+  /** A second output from [vchat] (see `withChatCopy`) at a fixed bitrate, for a chat's upload limit. */
+  chat?: { output: string; kbps: number };
+}): string[] {
+  const frames = ['-frames:v', String(s.frames), '-an'];
   return [
     ...HEAD, ...PROGRESS,
     ...s.images.flatMap((img) => ['-i', img]),
     ...(s.encode.threads ? ['-filter_complex_threads', String(s.encode.threads)] : []),
     ...(s.graphFile ? ['-filter_complex_script', s.graphFile] : ['-filter_complex', s.filterGraph]),
-    '-map', '[vout]', ...videoCodec(s.encode, s.cuts), '-frames:v', String(s.frames), '-an',
-    s.output,
+    '-map', s.chat ? '[vmain]' : '[vout]', ...videoCodec(s.encode, s.cuts), ...frames, s.output,
+    // The chat copy: the same keyframes at a capped bitrate, one second of buffer (as the refit
+    // in `fitSize.ts`); a preview — the full video is the one to publish.
+    ...(s.chat ? ['-map', '[vchat]', ...videoCodec(s.encode, s.cuts, s.chat.kbps), ...frames, s.chat.output] : []),
   ];
 }
 

@@ -61,6 +61,14 @@ export function buildVideoGraph(input: VideoGraphInput): string {
   return [...chains, `${labels}concat=n=${input.scenes.length}:v=1:a=0,${tail}${open}${close},format=yuv420p[vout]`].join(';');
 }
 
+/**
+ * Adds a second, smaller picture to a part's graph for a chat's upload limit: [vout] is split
+ * into [vmain] (the video as is) and [vchat] (scaled to `width`x`height`).
+ */
+export function withChatCopy(graph: string, size: { width: number; height: number }): string {
+  return `${graph};[vout]split=2[vmain][vfit];[vfit]scale=${size.width}:${size.height}:flags=bilinear,setsar=1[vchat]`;
+}
+
 /** Escapes a value for use inside a filter argument (filtergraph quoting rules). */
 export function escapeFilterValue(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "'\\\\\\''").replace(/:/g, '\\:')}'`;

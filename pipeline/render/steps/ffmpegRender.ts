@@ -1,13 +1,14 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import type { RenderJob, RenderServices, RenderStep, StepHelpers } from '../context';
 import { buildAudioArgs, buildMixdownArgs, buildMuxArgs, buildSegmentArgs, concatList, GRAPH_IN_FILE_OVER, type EncodeSettings } from '../graph/args';
 import { buildMasterGraph, buildMixdownGraph, parseEbur128, planMaster, type MasterPlan, type MixInput } from '../graph/audio';
 import { planSegments, sceneCuts } from '../graph/segments';
-import { buildVideoGraph, escapeFilterValue, framesFor, type VideoScene } from '../graph/video';
+import { buildVideoGraph, escapeFilterValue, framesFor, withChatCopy, type VideoScene } from '../graph/video';
 import { runFfmpeg } from '../ffmpeg';
-import { cleanPartials, finishedPartName, hashOf } from '../files';
+import { chatPartName, cleanPartials, finishedPartName, hashOf } from '../files';
+import { chatCopyName, chatCopyPlan } from '../fitSize';
 import { readTimeline } from './ttsGenerate';
 
 /**
@@ -54,12 +55,22 @@ async function masterSoundtrack(services: RenderServices, mix: MixInput & { voic
   return master;
 }
 
+/** A copy sized for the chat's upload limit, made alongside the video (see `chatCopyPlan`). */
+type ChatCopy = NonNullable<ReturnType<typeof chatCopyPlan>>;
+
+interface EncodedPart {
+  path: string;
+  /** The part's chat-sized picture, when a chat copy is being made. */
+  chatPath: string | null;
+  durationSec: number;
+}
+
 /**
  * Encodes the scenes as parts (each its own ffmpeg: stills looped in the graph with their
  * motion, captions burned in at the part's place in the video), a few at a time, reporting
  * combined progress. Returns the parts in video order.
  */
-async function encodeParts(job: RenderJob, h: StepHelpers, inputsKey: string, scenes: VideoScene[], images: string[], assFilterArg: string, encode: EncodeSettings, signal: AbortSignal): Promise<{ path: string; durationSec: number }[]> {
+async function encodeParts(job: RenderJob, h: StepHelpers, inputsKey: string, scenes: VideoScene[], images: string[], assFilterArg: string, encode: EncodeSettings, chat: ChatCopy | null, signal: AbortSignal): Promise<EncodedPart[]> {
   const { services } = h;
   const { format } = services;
   const plan = partPlan(scenes.length);
@@ -74,18 +85,20 @@ async function encodeParts(job: RenderJob, h: StepHelpers, inputsKey: string, sc
   const encodePart = async (k: number) => {
     const part = parts[k]!;
     const partScenes = scenes.slice(part.firstScene, part.firstScene + part.sceneCount);
-    const graph = buildVideoGraph({
+    const video = buildVideoGraph({
       width: format.width, height: format.height, fps: format.fps, scenes: partScenes,
       assFilterArg, startFrame: part.startFrame, opensVideo: k === 0, closesVideo: k === parts.length - 1,
     });
-    const args = (output: string, graphFile?: string) => buildSegmentArgs({
+    const graph = chat ? withChatCopy(video, chat) : video;
+    const args = (output: string, chatOutput: string, graphFile?: string) => buildSegmentArgs({
       images: images.slice(part.firstScene, part.firstScene + part.sceneCount), filterGraph: graph, graphFile, frames: part.frames, cuts: sceneCuts(partScenes), output, encode: partEncode,
+      chat: chat ? { output: chatOutput, kbps: chat.videoKbps } : undefined,
     });
     // A part finished before a crash or a failure elsewhere is kept under a name keyed by
     // everything that made it (the step's inputs, the binary, the exact command), and reused.
-    const done = join(job.dir, finishedPartName(k, hashOf([inputsKey, services.bins.ffmpeg, args('')])));
-    const result = { path: done, durationSec: part.frames / format.fps };
-    if (existsSync(done)) {
+    const done = join(job.dir, finishedPartName(k, hashOf([inputsKey, services.bins.ffmpeg, args('', '')])));
+    const result = { path: done, chatPath: chat ? chatPartName(done) : null, durationSec: part.frames / format.fps };
+    if (existsSync(done) && (!result.chatPath || existsSync(result.chatPath))) {
       reused++;
       doneFrames[k] = part.frames;
       report();
@@ -97,7 +110,8 @@ async function encodeParts(job: RenderJob, h: StepHelpers, inputsKey: string, sc
       graphFile = done.replace(/\.mp4$/, '.partial.graph');
       writeFileSync(graphFile, graph);
     }
-    await runFfmpeg(services.bins.ffmpeg, args(partial, graphFile), {
+    const chatPartial = result.chatPath?.replace(/\.mp4$/, '.partial.mp4') ?? '';
+    await runFfmpeg(services.bins.ffmpeg, args(partial, chatPartial, graphFile), {
       signal,
       onProgress: (sec) => {
         doneFrames[k] = Math.min(part.frames, sec * format.fps);
@@ -105,17 +119,33 @@ async function encodeParts(job: RenderJob, h: StepHelpers, inputsKey: string, sc
       },
       onPeakRss: services.onFfmpegPeakRss,
     });
+    if (result.chatPath) renameSync(chatPartial, result.chatPath);
     renameSync(partial, done);
     return result;
   };
   const queue = parts.map((_, k) => k).sort((a, b) => parts[b]!.cost - parts[a]!.cost);
-  const results: { path: string; durationSec: number }[] = new Array(parts.length);
+  const results: EncodedPart[] = new Array(parts.length);
   await Promise.all(Array.from({ length: plan.lanes }, async () => {
     for (let k = queue.shift(); k !== undefined && !signal.aborted; k = queue.shift()) results[k] = await encodePart(k);
   }));
   if (signal.aborted) throw signal.reason;
   if (reused) h.log(`Reused ${reused} of ${parts.length} video parts finished before the render stopped.`);
   return results;
+}
+
+/**
+ * Joins the parts' chat-sized pictures with the soundtrack into the chat copy, named as
+ * `fitToLimit` looks for it. Returns null (and keeps nothing) when the full video fits anyway.
+ */
+async function joinChatCopy(dir: string, chat: ChatCopy, parts: EncodedPart[], audioPath: string, totalSec: number, mp4Path: string, ffmpeg: string, signal: AbortSignal): Promise<string | null> {
+  if (statSync(mp4Path).size <= chat.limitBytes) return null;
+  const listPath = join(dir, 'chat-parts.partial.txt');
+  const partial = join(dir, 'chat.partial.mp4');
+  writeFileSync(listPath, concatList(parts.map((p) => ({ path: p.chatPath!, durationSec: p.durationSec }))));
+  await runFfmpeg(ffmpeg, buildMuxArgs({ listPath, audioPath, totalSec, output: partial }), { signal });
+  const out = join(dir, chatCopyName(chat.limitBytes));
+  renameSync(partial, out);
+  return out;
 }
 
 /**
@@ -127,7 +157,7 @@ export const ffmpegRender: RenderStep = {
   name: 'ffmpeg_render',
   weight: 20,
   timeoutMs: 30 * 60_000,
-  inputs: (job, o, s) => ({ o: [o.tts_generate, o.images_generate, o.captions_build, o.music_build], effects: job.plan.scenes.map((x) => x.effectPreset), format: s.format, v: 5 }),
+  inputs: (job, o, s) => ({ o: [o.tts_generate, o.images_generate, o.captions_build, o.music_build], effects: job.plan.scenes.map((x) => x.effectPreset), format: s.format, limit: job.run.messageRefs.uploadLimit ?? null, v: 5 }),
   files: (o) => [String(o.mp4Path)],
   async run(job, h) {
     const { services } = h;
@@ -144,6 +174,9 @@ export const ffmpegRender: RenderStep = {
     const listPath = join(job.dir, 'parts.partial.txt');
     const partial = join(job.dir, 'video.partial.mp4');
     const mp4Path = join(job.dir, 'video.mp4');
+    // A chat with an upload limit the video will not fit gets its copy made in the same passes:
+    // half the work of re-encoding the finished video afterwards, and no wait after the render.
+    const chat = chatCopyPlan(Number(job.run.messageRefs.uploadLimit) || undefined, totalSec, format.width, format.height);
 
     // One failure stops the other processes at once instead of letting them run on.
     const stop = new AbortController();
@@ -159,15 +192,17 @@ export const ffmpegRender: RenderStep = {
       const mix = { voiceInput: 0, musicInput: musicPath ? 1 : null, totalSec, musicGain: MUSIC_GAIN, voicePath, musicPath };
       const [master, parts] = await Promise.all([
         guard(masterSoundtrack(services, mix, mixdownPath, audioPath, encode, signal)),
-        guard(encodeParts(job, h, hashOf(ffmpegRender.inputs(job, h.outputs, services)), scenes, images, assFilterArg, encode, signal)),
+        guard(encodeParts(job, h, hashOf(ffmpegRender.inputs(job, h.outputs, services)), scenes, images, assFilterArg, encode, chat, signal)),
       ]);
       writeFileSync(listPath, concatList(parts));
       await runFfmpeg(services.bins.ffmpeg, buildMuxArgs({ listPath, audioPath, totalSec, output: partial }), { signal });
       renameSync(partial, mp4Path);
+      const chatCopyPath = chat ? await joinChatCopy(job.dir, chat, parts, audioPath, totalSec, mp4Path, services.bins.ffmpeg, signal) : null;
+      if (chat) h.log(chatCopyPath ? `Made a ${chat.width}x${chat.height} copy for the chat's ${(chat.limitBytes / 2 ** 20).toFixed(0)} MiB upload limit.` : 'The video fits the chat\'s upload limit as it is.');
       const wall = (Date.now() - started) / 1000;
       h.log(`Rendered ${totalSec.toFixed(1)} s of ${format.width}x${format.height} video in ${wall.toFixed(1)} s (${parts.length} parts; soundtrack gain ${master.gainDb} dB${master.limitDb === null ? '' : `, limited at ${master.limitDb} dBFS`}).`);
       cleanPartials(job.dir, { finishedParts: true });
-      return { mp4Path, durationSec: totalSec, renderWallSec: wall, parts: parts.length, soundtrack: master };
+      return { mp4Path, ...(chatCopyPath ? { chatCopyPath } : {}), durationSec: totalSec, renderWallSec: wall, parts: parts.length, soundtrack: master };
     } finally {
       // Half-written files go either way; finished parts stay only when the render did not finish.
       cleanPartials(job.dir);
