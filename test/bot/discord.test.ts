@@ -125,8 +125,10 @@ describe('Discord bot (real discord.js against a fake REST API and gateway)', ()
     const progress = await dc.waitFor((c) => c.method === 'POST' && c.route === `/channels/${CHANNEL_ID}/messages` && /Rendering/.test(String(embedOf(c)?.title)));
     expect(buttonsIn(progress)[0]!.label).toMatch(/Cancel/);
     // A plan click while the render runs is refused, ephemerally, and changes nothing.
-    const busy = await send(button(MEMBER, buttonsIn(plan).find((b) => b.label.includes('New script'))!.custom_id));
-    expect(embedOf(busy.find((c) => /^\/webhooks\//.test(c.route) && c.method === 'POST'))?.description).toMatch(/Cancel the render/);
+    // (Its own reply, by its token: the double click's refusal may land in the same moment.)
+    const busyClick = button(MEMBER, buttonsIn(plan).find((b) => b.label.includes('New script'))!.custom_id);
+    const busy = await send(busyClick);
+    expect(embedOf(busy.find((c) => c.route.includes(`/webhooks/${APP_ID}/${busyClick.token}`) && c.method === 'POST'))?.description).toMatch(/Cancel the render/);
     const video = await dc.waitFor((c) => c.method === 'POST' && c.route === `/channels/${CHANNEL_ID}/messages` && c.files.some((f) => f.filename === 'video.mp4'), 170_000);
     expect(await app.db.prisma.run.count()).toBe(1);
     const refusal = dc.calls.slice(n).find((c) => /^\/webhooks\//.test(c.route) && /already approved/.test(String(embedOf(c)?.description)));

@@ -175,7 +175,8 @@ export const ffmpegRender: RenderStep = {
     const partial = join(job.dir, 'video.partial.mp4');
     const mp4Path = join(job.dir, 'video.mp4');
     // A chat with an upload limit the video will not fit gets its copy made in the same passes:
-    // half the work of re-encoding the finished video afterwards, and no wait after the render.
+    // ~60% of the CPU of re-encoding the finished video afterwards (no decode), and no wait for
+    // it after the render.
     const chat = chatCopyPlan(Number(job.run.messageRefs.uploadLimit) || undefined, totalSec, format.width, format.height);
 
     // One failure stops the other processes at once instead of letting them run on.
