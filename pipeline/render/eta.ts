@@ -3,15 +3,17 @@ import type { PipelineStep } from '../../db/json';
 /**
  * Expected seconds per step for a video of `lengthSec` with `scenes` scenes, offline on a
  * 2-core machine (from `npm run bench`); OpenAI steps are network-bound and slower to start.
+ * `chatCopy`: the render also makes a copy for the chat's upload limit (see `chatCopyPlan`).
  */
-export function expectedStepSeconds(step: PipelineStep, lengthSec: number, scenes: number, offline: boolean): number {
+export function expectedStepSeconds(step: PipelineStep, lengthSec: number, scenes: number, offline: boolean, chatCopy = false): number {
   switch (step) {
     case 'tts_generate': return offline ? 0.003 * lengthSec + 0.03 : 1.5 * scenes;
     case 'asr_align': return offline ? 0.1 : 1 * scenes;
     case 'images_generate': return offline ? 0.03 * scenes : 6 * scenes;
     case 'captions_build': return 0.1;
     case 'music_build': return offline ? 0.001 * lengthSec + 0.1 : 0.1;
-    case 'ffmpeg_render': return 0.15 * lengthSec + 3.4;
+    // A copy for a chat's upload limit, made in the same passes, adds about half (90 s: 16 → 25 s).
+    case 'ffmpeg_render': return (0.15 * lengthSec + 3.4) * (chatCopy ? 1.55 : 1);
     case 'finalize_artifacts': return 0.0045 * lengthSec + 0.3;
   }
 }

@@ -6,6 +6,7 @@ import { appendRunLog, getRun, saveRunState, setRunProgress } from '../../db/rep
 import { getPack } from '../plan/packs';
 import type { RenderJob, RenderServices, StepOutputs } from './context';
 import { EtaEstimator, expectedStepSeconds } from './eta';
+import { chatCopyPlan } from './fitSize';
 import { cleanPartials, hashOf, runDir } from './files';
 import { STEPS } from './steps';
 
@@ -44,7 +45,8 @@ export async function executeRun(services: RenderServices, runId: string, opts: 
   const outputs: StepOutputs = {};
   let artifacts = { ...run.artifacts };
   const offline = !services.config.openai.apiKey;
-  const eta = new EtaEstimator((s) => expectedStepSeconds(s, job.project.targetLengthSec, job.plan.scenes.length, offline));
+  const chatCopy = chatCopyPlan(Number(run.messageRefs.uploadLimit) || undefined, job.project.targetLengthSec, services.format.width, services.format.height) !== null;
+  const eta = new EtaEstimator((s) => expectedStepSeconds(s, job.project.targetLengthSec, job.plan.scenes.length, offline, chatCopy));
   const weightBefore = (i: number) => STEPS.slice(0, i).reduce((n, s) => n + s.weight, 0);
   let lastWrite = 0;
 

@@ -12,6 +12,8 @@ describe('render ETA', () => {
     expect(total(60, 9)).toBeLessThan(18);
     expect(total(180, 17)).toBeGreaterThan(30);
     expect(total(180, 17)).toBeLessThan(42);
+    // A render that also makes the chat's copy takes about half as long again.
+    expect(expectedStepSeconds('ffmpeg_render', 90, 12, true, true) / expectedStepSeconds('ffmpeg_render', 90, 12, true)).toBeCloseTo(1.55);
     // With OpenAI the network steps dominate.
     expect(expectedStepSeconds('images_generate', 60, 9, false)).toBeGreaterThan(expectedStepSeconds('images_generate', 60, 9, true) * 10);
   });
