@@ -70,10 +70,11 @@ export async function benchRender(lengthSec: 60 | 180, topic: string, niche: str
     const images = outputs.images_generate?.images as string[];
     const frames = framesFor(timeline.scenes.map((s) => s.end - s.start), 30);
     const master = outputs.ffmpeg_render?.soundtrack as MasterPlan;
-    const floorGraph = `${buildVideoGraph({ width: config.render.width, height: config.render.height, fps: 30, scenes: frames.map((f) => ({ effectPreset: 'static', frames: f })), assFilterArg: null, motion: false })};${buildAudioGraph({ voiceInput: images.length, musicInput: images.length + 1, totalSec: videoSec, musicGain: MUSIC_GAIN, master })}`;
+    const floorScenes = frames.map((f) => ({ effectPreset: 'static', frames: f }));
+    const floorGraph = `${buildVideoGraph({ width: config.render.width, height: config.render.height, fps: 30, scenes: floorScenes, assFilterArg: null, motion: false })};${buildAudioGraph({ voiceInput: images.length, musicInput: images.length + 1, totalSec: videoSec, musicGain: MUSIC_GAIN, master })}`;
     const floorArgs = buildRenderArgs({
       images, voicePath: String(outputs.tts_generate?.voicePath), musicPath: String(outputs.music_build?.musicPath), filterGraph: floorGraph,
-      totalSec: videoSec, output: join(dataDir, 'floor.mp4'), cuts: sceneCuts(frames.map((f) => ({ effectPreset: 'static', frames: f }))), encode: { preset: config.render.preset, crf: config.render.crf, fps: 30, audioBitrate: '192k' },
+      totalSec: videoSec, output: join(dataDir, 'floor.mp4'), cuts: sceneCuts(floorScenes), encode: { preset: config.render.preset, crf: config.render.crf, fps: 30, audioBitrate: '192k' },
     });
     // Twice, averaged: a shared machine drifts by several percent from one run to the next.
     const floors: number[] = [];

@@ -134,18 +134,26 @@ async function encodeParts(job: RenderJob, h: StepHelpers, inputsKey: string, sc
 }
 
 /**
+ * Joins encoded pictures (in order) with the soundtrack by stream copy into `out`, written as
+ * `<name>.partial.mp4` in `dir` first and renamed, so a half-written file never counts.
+ */
+async function joinWithSoundtrack(ffmpeg: string, dir: string, name: string, pictures: { path: string; durationSec: number }[], audioPath: string, totalSec: number, out: string, signal: AbortSignal): Promise<string> {
+  const listPath = join(dir, `${name}.partial.txt`);
+  const partial = join(dir, `${name}.partial.mp4`);
+  writeFileSync(listPath, concatList(pictures));
+  await runFfmpeg(ffmpeg, buildMuxArgs({ listPath, audioPath, totalSec, output: partial }), { signal });
+  renameSync(partial, out);
+  return out;
+}
+
+/**
  * Joins the parts' chat-sized pictures with the soundtrack into the chat copy, named as
  * `fitToLimit` looks for it. Returns null (and keeps nothing) when the full video fits anyway.
  */
 async function joinChatCopy(dir: string, chat: ChatCopy, parts: EncodedPart[], audioPath: string, totalSec: number, mp4Path: string, ffmpeg: string, signal: AbortSignal): Promise<string | null> {
   if (statSync(mp4Path).size <= chat.limitBytes) return null;
-  const listPath = join(dir, 'chat-parts.partial.txt');
-  const partial = join(dir, 'chat.partial.mp4');
-  writeFileSync(listPath, concatList(parts.map((p) => ({ path: p.chatPath!, durationSec: p.durationSec }))));
-  await runFfmpeg(ffmpeg, buildMuxArgs({ listPath, audioPath, totalSec, output: partial }), { signal });
-  const out = join(dir, chatCopyName(chat.limitBytes));
-  renameSync(partial, out);
-  return out;
+  const pictures = parts.map((p) => ({ path: p.chatPath!, durationSec: p.durationSec }));
+  return joinWithSoundtrack(ffmpeg, dir, 'chat', pictures, audioPath, totalSec, join(dir, chatCopyName(chat.limitBytes)), signal);
 }
 
 /**
@@ -171,8 +179,6 @@ export const ffmpegRender: RenderStep = {
     const encode: EncodeSettings = { preset: format.preset, crf: format.crf, fps: format.fps, audioBitrate: '192k' };
     const audioPath = join(job.dir, 'soundtrack.partial.m4a');
     const mixdownPath = join(job.dir, 'mixdown.partial.wav');
-    const listPath = join(job.dir, 'parts.partial.txt');
-    const partial = join(job.dir, 'video.partial.mp4');
     const mp4Path = join(job.dir, 'video.mp4');
     // A chat with an upload limit the video will not fit gets its copy made in the same passes:
     // ~60% of the CPU of re-encoding the finished video afterwards (no decode), and no wait for
@@ -195,9 +201,7 @@ export const ffmpegRender: RenderStep = {
         guard(masterSoundtrack(services, mix, mixdownPath, audioPath, encode, signal)),
         guard(encodeParts(job, h, hashOf(ffmpegRender.inputs(job, h.outputs, services)), scenes, images, assFilterArg, encode, chat, signal)),
       ]);
-      writeFileSync(listPath, concatList(parts));
-      await runFfmpeg(services.bins.ffmpeg, buildMuxArgs({ listPath, audioPath, totalSec, output: partial }), { signal });
-      renameSync(partial, mp4Path);
+      await joinWithSoundtrack(services.bins.ffmpeg, job.dir, 'video', parts, audioPath, totalSec, mp4Path, signal);
       const chatCopyPath = chat ? await joinChatCopy(job.dir, chat, parts, audioPath, totalSec, mp4Path, services.bins.ffmpeg, signal) : null;
       if (chat) h.log(chatCopyPath ? `Made a ${chat.width}x${chat.height} copy for the chat's ${(chat.limitBytes / 2 ** 20).toFixed(0)} MiB upload limit.` : 'The video fits the chat\'s upload limit as it is.');
       const wall = (Date.now() - started) / 1000;

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,8 +15,10 @@ import { buildVideoGraph } from '../../../pipeline/render/graph/video';
 const W = 180;
 const H = 320;
 const FRAMES = 90;
-const npmFfmpeg = (createRequire(import.meta.url)('@ffmpeg-installer/ffmpeg') as { path: string }).path;
-const ffmpegs = [...new Set([findBinaries().ffmpeg, npmFfmpeg])];
+const npmPath = (pkg: string) => (createRequire(import.meta.url)(pkg) as { path: string }).path;
+const npmFfmpeg = npmPath('@ffmpeg-installer/ffmpeg');
+const ffprobeOf = new Map([[npmFfmpeg, npmPath('@ffprobe-installer/ffprobe')], [findBinaries().ffmpeg, findBinaries().ffprobe]]);
+const ffmpegs = [...ffprobeOf.keys()];
 
 let dir: string;
 let still: string;
@@ -106,8 +108,7 @@ describe.each(ffmpegs)('motion on %s', (ffmpeg) => {
     });
     expect(args).toContain('-filter_complex_script');
     execFileSync(ffmpeg, args.filter((a) => a !== 'pipe:1' && a !== '-progress'));
-    const ffprobe = ffmpeg.replace(/ffmpeg$/, 'ffprobe').replace('@ffmpeg-installer', '@ffprobe-installer');
-    const probe = execFileSync(existsSync(ffprobe) ? ffprobe : findBinaries().ffprobe, ['-v', 'error', '-select_streams', 'v', '-show_entries', 'frame=key_frame,pts_time', '-of', 'csv=p=0', out]).toString();
+    const probe = execFileSync(ffprobeOf.get(ffmpeg)!, ['-v', 'error', '-select_streams', 'v', '-show_entries', 'frame=key_frame,pts_time', '-of', 'csv=p=0', out]).toString();
     const keyframes = probe.split('\n').map((l) => l.split(',')).filter(([key]) => key === '1').map(([, t]) => Math.round(Number(t) * 30));
     expect(keyframes).toEqual([0, 20, 37]);
   });

@@ -61,7 +61,7 @@ describe('render pipeline (small, offline, real ffmpeg)', () => {
     expect(readdirSync(dirname(a.mp4Path!)).filter((f) => f.includes('partial') || f.startsWith('piece-'))).toEqual([]);
     // Every scene starts on a keyframe (named for the encoder, not left to its cut detection).
     const timeline = JSON.parse(readFileSync(join(dirname(a.mp4Path!), 'timeline.json'), 'utf8')) as { scenes: { start: number; end: number }[] };
-    const cuts = sceneCuts(timeline.scenes.map((sc, i) => ({ effectPreset: 'static', frames: framesFor(timeline.scenes.map((x) => x.end - x.start), 30)[i]! })));
+    const cuts = sceneCuts(framesFor(timeline.scenes.map((x) => x.end - x.start), 30).map((frames) => ({ effectPreset: 'static', frames })));
     const probe = await runFfmpeg(h.services.bins.ffprobe, ['-v', 'error', '-select_streams', 'v', '-show_entries', 'frame=key_frame,pts_time', '-of', 'csv=p=0', a.mp4Path!]);
     const keyframes = probe.stdout.split('\n').map((l) => l.split(',')).filter(([key]) => key === '1').map(([, t]) => Math.round(Number(t) * 30));
     expect(cuts.length).toBeGreaterThan(0);
