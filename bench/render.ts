@@ -33,7 +33,13 @@ function cpuSeconds(): number {
  * realtime factor, peak memory and file size, plus the encoder floor (same stills and audio, no
  * motion, no captions) measured right after, so the overhead reads as a ratio.
  */
-export async function benchRender(lengthSec: 60 | 180, topic: string, niche: string): Promise<void> {
+export interface RenderBench {
+  totalSec: number;
+  renderSec: number;
+  floorSec: number;
+}
+
+export async function benchRender(lengthSec: 60 | 180, topic: string, niche: string): Promise<RenderBench> {
   const dataDir = mkdtempSync(join(tmpdir(), 'shortsmith-bench-render-'));
   const config = loadConfig({ ...process.env, DATA_DIR: dataDir, DATABASE_URL: undefined, OPENAI_API_KEY: undefined });
   const db = await openDatabase(config.database.url);
@@ -92,6 +98,7 @@ export async function benchRender(lengthSec: 60 | 180, topic: string, niche: str
     console.log(`  ${'total'.padEnd(20)} ${total.toFixed(2).padStart(7)} s   realtime factor ${(videoSec / total).toFixed(2)}x`);
     console.log(`  encoder floor        ${floor.toFixed(2).padStart(7)} s   (mean of ${floors.map((f) => f.toFixed(2)).join(' and ')})   total/floor ${(total / floor).toFixed(2)}   ffmpeg_render/floor ${(renderStep / floor).toFixed(2)}`);
     console.log(`  peak RSS node ${mib(process.resourceUsage().maxRSS * 1024)}, ffmpeg ${mib(ffmpegPeak)} · file ${mib(size)} (${((size * 8) / videoSec / 1e6).toFixed(1)} Mb/s)`);
+    return { totalSec: total, renderSec: renderStep, floorSec: floor };
   } finally {
     await services.pool.close();
     await db.close();

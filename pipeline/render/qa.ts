@@ -65,6 +65,14 @@ export async function checkVideo(bins: { ffmpeg: string; ffprobe: string }, path
   const problems: string[] = [];
   const sizeBytes = statSync(path).size;
   const measured: QaReport['measured'] = { sizeBytes, silences: 0, faststart: false };
+  // Loudness and silence are measured while ffprobe reads the container (two passes, two cores);
+  // the result only counts if the probe finds an audio stream.
+  const audioPass = runFfmpeg(
+    bins.ffmpeg,
+    ['-hide_banner', '-nostats', '-loglevel', 'info', '-i', path, '-vn', '-af', 'ebur128=peak=true:framelog=verbose,silencedetect=n=-50dB:d=2', '-f', 'null', '-'],
+    { signal },
+  );
+  audioPass.catch(() => undefined);
   let probe: { streams?: ProbeStream[]; format?: { duration?: string } };
   try {
     const { stdout } = await runFfmpeg(bins.ffprobe, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path], { signal });
@@ -89,11 +97,7 @@ export async function checkVideo(bins: { ffmpeg: string; ffprobe: string }, path
   if (!measured.faststart) problems.push('The file is not optimised for streaming (moov after mdat).');
 
   if (a) {
-    const { stderr } = await runFfmpeg(
-      bins.ffmpeg,
-      ['-hide_banner', '-nostats', '-loglevel', 'info', '-i', path, '-vn', '-af', 'ebur128=peak=true:framelog=verbose,silencedetect=n=-50dB:d=2', '-f', 'null', '-'],
-      { signal },
-    );
+    const { stderr } = await audioPass;
     const loudness = parseEbur128(stderr);
     measured.loudnessI = loudness.I;
     measured.truePeak = loudness.peak;
