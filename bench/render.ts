@@ -28,17 +28,18 @@ function cpuSeconds(): number {
   return [11, 12, 13, 14].reduce((sum, i) => sum + Number(f[i]), 0) / 100;
 }
 
-/**
- * Renders one video offline at full size from a cold cache and prints per-step wall time, the
- * realtime factor, peak memory and file size, plus the encoder floor (same stills and audio, no
- * motion, no captions) measured right after, so the overhead reads as a ratio.
- */
+/** One render's wall times (seconds): the whole run, its ffmpeg_render step, the floor. */
 export interface RenderBench {
   totalSec: number;
   renderSec: number;
   floorSec: number;
 }
 
+/**
+ * Renders one video offline at full size from a cold cache and prints per-step wall time, the
+ * realtime factor, peak memory and file size, plus the encoder floor (same stills and audio, no
+ * motion, no captions) measured right after, so the overhead reads as a ratio.
+ */
 export async function benchRender(lengthSec: 60 | 180, topic: string, niche: string): Promise<RenderBench> {
   const dataDir = mkdtempSync(join(tmpdir(), 'shortsmith-bench-render-'));
   const config = loadConfig({ ...process.env, DATA_DIR: dataDir, DATABASE_URL: undefined, OPENAI_API_KEY: undefined });
