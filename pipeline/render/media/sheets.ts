@@ -1,5 +1,6 @@
 import { createCanvas, loadImage, type SKRSContext2D } from '@napi-rs/canvas';
 import { registerCanvasFonts } from '../fonts';
+import { encodeOpaquePng } from './png';
 
 export interface StoryboardRequest {
   /** PNG/JPEG paths, one per scene, in order. */
@@ -68,11 +69,11 @@ export async function composeStoryboard(req: StoryboardRequest): Promise<Buffer>
   g.font = '40px ShortsmithDisplay';
   g.textBaseline = 'middle';
   g.fillText(ellipsis(g, req.title, width - 2 * pad), pad, header / 2 + 6);
+  const pictures = await Promise.all(req.images.map((path) => loadImage(path)));
   for (let i = 0; i < n; i++) {
     const x = pad + (i % cols) * (cellW + pad);
     const y = header + pad + Math.floor(i / cols) * (cellH + textH + pad);
-    const img = await loadImage(req.images[i]!);
-    g.drawImage(img, x, y, cellW, cellH);
+    g.drawImage(pictures[i]!, x, y, cellW, cellH);
     g.fillStyle = 'rgba(0,0,0,0.65)';
     g.fillRect(x, y, 64, 48);
     g.fillStyle = '#ffffff';
@@ -86,7 +87,7 @@ export async function composeStoryboard(req: StoryboardRequest): Promise<Buffer>
     g.fillStyle = '#e8ecf1';
     wrapLines(g, req.lines[i] ?? '', cellW, 3).forEach((line, k) => g.fillText(line, x, y + cellH + 32 + k * 21));
   }
-  return canvas.toBuffer('image/png');
+  return encodeOpaquePng(g.getImageData(0, 0, width, height).data, width, height);
 }
 
 /** The video's cover: the opening scene's art with the hook in large type. JPEG. */
