@@ -64,7 +64,7 @@ describe('ASS builder', () => {
   it('writes styles inside the safe zone and a highlighted word per event', () => {
     const ass = buildAss(input);
     expect(ass).toContain('PlayResX: 1080\nPlayResY: 1920');
-    expect(ass).toContain('Style: Caption,Montserrat ExtraBold,64,&H00FFFFFF,&H00FFFFFF,&H00000000,&H80000000,0,0,0,0,100,100,0,0,1,5,2,2,90,150,560,1');
+    expect(ass).toContain('Style: Caption,Montserrat ExtraBold,64,&H00FFFFFF,&H00FFFFFF,&H00000000,&H80000000,0,0,0,0,100,100,0,0,1,6,0,2,90,150,560,1');
     const captions = ass.split('\n').filter((l) => l.includes(',Caption,'));
     expect(captions).toHaveLength(5);
     expect(captions[0]).toBe('Dialogue: 1,0:00:00.00,0:00:00.40,Caption,,0,0,0,,{\\c&H000AD6FF\\bord8}Cats{\\r} sleep a lot.');
