@@ -31,13 +31,16 @@ describe('filter-graph builders', () => {
     }
     expect(zoomSizes('slow_zoom_out', small)).toEqual([...sizes].reverse());
     const filter = buildMotionFilter('slow_zoom_in', small);
+    // One command group per frame whose size changes, none for frames that repeat the last;
+    // only those frames (and the first and last) are scaled, then repeated by `fps`.
+    const changed = sizes.flatMap((s, n) => (n > 0 && (s.width !== sizes[n - 1]!.width || s.height !== sizes[n - 1]!.height) ? [n] : []));
+    const select = `select='${[0, ...changed, 30].map((n) => `eq(n,${n})`).join('+')}'`;
+    expect(select.startsWith("select='eq(n,0)+eq(n,3)+eq(n,5)+")).toBe(true);
     // Half a frame ahead of the frame it is for: frame 3 (0.1 s) becomes 182x322.
-    expect(filter.startsWith("sendcmd=c='0.0833 scale@m3 w 182, crop@m3 x 1, scale@m3 h 322, crop@m3 y 1;0.1500 scale@m3 h 324, crop@m3 y 2;")).toBe(true);
-    expect(filter.endsWith(";0.9167 scale@m3 w 208, crop@m3 x 14, scale@m3 h 368, crop@m3 y 24',scale@m3=180:320:flags=bilinear,crop@m3=180:320:0:0:exact=1")).toBe(true);
-    // One command group per frame whose size changes, none for frames that repeat the last.
-    const changes = sizes.filter((s, n) => n > 0 && (s.width !== sizes[n - 1]!.width || s.height !== sizes[n - 1]!.height)).length;
-    expect(filter.split(';')).toHaveLength(changes);
-    expect(buildMotionFilter('slow_zoom_out', small)).toMatch(/',scale@m3=208:368:flags=bilinear,crop@m3=180:320:14:24:exact=1$/);
+    expect(filter.startsWith(`${select},sendcmd=c='0.0833 scale@m3 w 182, crop@m3 x 1, scale@m3 h 322, crop@m3 y 1;0.1500 scale@m3 h 324, crop@m3 y 2;`)).toBe(true);
+    expect(filter.endsWith(";0.9167 scale@m3 w 208, crop@m3 x 14, scale@m3 h 368, crop@m3 y 24',scale@m3=180:320:flags=bilinear,crop@m3=180:320:0:0:exact=1,fps=30,trim=end_frame=31")).toBe(true);
+    expect(filter.slice(select.length).split(';')).toHaveLength(changed.length);
+    expect(buildMotionFilter('slow_zoom_out', small)).toMatch(/',scale@m3=208:368:flags=bilinear,crop@m3=180:320:14:24:exact=1,fps=30,trim=end_frame=31$/);
     // A scene too short to change size needs no commands.
     expect(buildMotionFilter('slow_zoom_in', { ...small, frames: 1 })).toBe('scale@m3=180:320:flags=bilinear,crop@m3=180:320:0:0:exact=1');
   });

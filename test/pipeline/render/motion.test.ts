@@ -95,6 +95,21 @@ describe.each(ffmpegs)('motion on %s', (ffmpeg) => {
     expect(move(80, 89)).toBeLessThan(move(40, 49) / 2);
   });
 
+  it('a zoom scales only the frames where its size changes: the same frames, the same count', () => {
+    // A zoom between two other scenes, so a frame too many or too few would shift what follows.
+    const scenes = [{ effectPreset: 'static', frames: 7 }, { effectPreset: 'slow_zoom_in', frames: 53 }, { effectPreset: 'pan_left', frames: 11 }];
+    const graph = buildVideoGraph({ width: W, height: H, fps: 30, scenes, assFilterArg: null });
+    expect(graph).toContain("select='eq(n,0)+");
+    // The same zoom with every frame scaled, as before the repeats were skipped.
+    const everyFrame = graph.replace(/select='[^']*',/, '').replace(/,fps=30,trim=end_frame=\d+/, '');
+    expect(everyFrame).not.toContain('select');
+    const raw = (g: string) => execFileSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', ...scenes.flatMap(() => ['-i', still]), '-filter_complex', g,
+      '-map', '[vout]', '-vsync', '0', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-'], { maxBuffer: 64 * 1024 * 1024 });
+    const skipped = raw(graph);
+    expect(skipped.length).toBe((W * H * 3 / 2) * 71);
+    expect(skipped.equals(raw(everyFrame))).toBe(true);
+  });
+
   it('puts a keyframe on the first frame of every scene (graph read from a file)', () => {
     const scenes = [{ effectPreset: 'static', frames: 20 }, { effectPreset: 'pan_left', frames: 17 }, { effectPreset: 'slow_zoom_in', frames: 23 }];
     const out = join(dir, 'part.mp4');
