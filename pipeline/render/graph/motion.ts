@@ -88,9 +88,31 @@ function zoomFilter(preset: 'slow_zoom_in' | 'slow_zoom_out', spec: MotionSpec):
   // steps the frames are the same picture: only the first frame, the frames where the size
   // changes and the last go through; `fps` repeats each until the next (same frames, by
   // reference), and `trim` holds the count whatever a build does at the end of the stream.
-  const kept = [...new Set([0, ...changes, sizes.length - 1])];
-  const select = `select='${kept.map((n) => `eq(n,${n})`).join('+')}'`;
+  const select = `select='${frameSetExpr([0, ...changes, sizes.length - 1])}'`;
   return `${select},sendcmd=c='${commands.join(';')}',${move},fps=${fps},trim=end_frame=${sizes.length}`;
+}
+
+/**
+ * An ffmpeg expression that is non-zero exactly on the frames listed: runs of consecutive frames
+ * as one `between`, summed as a balanced tree — ffmpeg 5 rejects an expression nested more than
+ * 100 deep, and a flat sum of 100 terms already is.
+ */
+export function frameSetExpr(frames: number[]): string {
+  const sorted = [...new Set(frames)].sort((a, b) => a - b);
+  const terms: string[] = [];
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    terms.push(i === j ? `eq(n,${sorted[i]})` : `between(n,${sorted[i]},${sorted[j]})`);
+    i = j + 1;
+  }
+  const sum = (from: number, to: number, outer = false): string => {
+    if (to - from === 1) return terms[from]!;
+    const mid = (from + to) >> 1;
+    const both = `${sum(from, mid)}+${sum(mid, to)}`;
+    return outer ? both : `(${both})`;
+  };
+  return terms.length ? sum(0, terms.length, true) : '0';
 }
 
 /**

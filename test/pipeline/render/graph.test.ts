@@ -3,7 +3,7 @@ import { buildAudioArgs, buildMixdownArgs, buildMuxArgs, buildRenderArgs, buildS
 import { buildAudioGraph, buildMasterGraph, buildMixdownGraph, buildMixGraph, parseEbur128, planMaster } from '../../../pipeline/render/graph/audio';
 import { frameCost, planSegments, sceneCuts } from '../../../pipeline/render/graph/segments';
 import { partPlan } from '../../../pipeline/render/steps/ffmpegRender';
-import { buildMotionFilter, zoomSizes } from '../../../pipeline/render/graph/motion';
+import { buildMotionFilter, frameSetExpr, zoomSizes } from '../../../pipeline/render/graph/motion';
 import { buildVideoGraph, escapeFilterValue, framesFor } from '../../../pipeline/render/graph/video';
 
 const spec = { width: 1080, height: 1920, fps: 30, frames: 151, id: 'm0' };
@@ -34,8 +34,8 @@ describe('filter-graph builders', () => {
     // One command group per frame whose size changes, none for frames that repeat the last;
     // only those frames (and the first and last) are scaled, then repeated by `fps`.
     const changed = sizes.flatMap((s, n) => (n > 0 && (s.width !== sizes[n - 1]!.width || s.height !== sizes[n - 1]!.height) ? [n] : []));
-    const select = `select='${[0, ...changed, 30].map((n) => `eq(n,${n})`).join('+')}'`;
-    expect(select.startsWith("select='eq(n,0)+eq(n,3)+eq(n,5)+")).toBe(true);
+    const select = `select='${frameSetExpr([0, ...changed, 30])}'`;
+    expect(select).toBe("select='(eq(n,0)+(eq(n,3)+eq(n,5)))+((between(n,7,24)+eq(n,26))+(eq(n,28)+eq(n,30)))'");
     // Half a frame ahead of the frame it is for: frame 3 (0.1 s) becomes 182x322.
     expect(filter.startsWith(`${select},sendcmd=c='0.0833 scale@m3 w 182, crop@m3 x 1, scale@m3 h 322, crop@m3 y 1;0.1500 scale@m3 h 324, crop@m3 y 2;`)).toBe(true);
     expect(filter.endsWith(";0.9167 scale@m3 w 208, crop@m3 x 14, scale@m3 h 368, crop@m3 y 24',scale@m3=180:320:flags=bilinear,crop@m3=180:320:0:0:exact=1,fps=30,trim=end_frame=31")).toBe(true);
@@ -43,6 +43,17 @@ describe('filter-graph builders', () => {
     expect(buildMotionFilter('slow_zoom_out', small)).toMatch(/',scale@m3=208:368:flags=bilinear,crop@m3=180:320:14:24:exact=1,fps=30,trim=end_frame=31$/);
     // A scene too short to change size needs no commands.
     expect(buildMotionFilter('slow_zoom_in', { ...small, frames: 1 })).toBe('scale@m3=180:320:flags=bilinear,crop@m3=180:320:0:0:exact=1');
+  });
+
+  it('lists frames for select as runs, summed as a balanced tree (ffmpeg 5 refuses nesting past 100)', () => {
+    expect(frameSetExpr([4])).toBe('eq(n,4)');
+    expect(frameSetExpr([9, 0, 3, 5, 6, 7, 3])).toBe('(eq(n,0)+eq(n,3))+(between(n,5,7)+eq(n,9))');
+    const many = frameSetExpr(Array.from({ length: 400 }, (_, i) => 3 * i));
+    expect(many.match(/eq\(/g)).toHaveLength(400);
+    let depth = 0;
+    let deepest = 0;
+    for (const c of many) deepest = Math.max(deepest, (depth += c === '(' ? 1 : c === ')' ? -1 : 0));
+    expect(deepest).toBeLessThanOrEqual(10);
   });
 
   it('keeps static, fade and flash_cut still, and jitters glitch on a few frames', () => {
