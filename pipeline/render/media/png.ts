@@ -19,22 +19,13 @@ function chunk(type: string, data: Buffer): Buffer {
  */
 export function encodeOpaquePng(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): Buffer {
   const stride = width * 3 + 1;
+  const above = width * 4;
   const rows = Buffer.alloc(height * stride);
-  for (let y = 0; y < height; y++) {
-    let o = y * stride;
-    rows[o++] = y === 0 ? 0 : 2;
-    let s = y * width * 4;
-    const up = s - width * 4;
+  for (let y = 0, o = 0, s = 0; y < height; y++) {
+    // "Up": each byte minus the one above it (zeros above the first row); bytes wrap mod 256.
+    rows[o++] = 2;
     for (let x = 0; x < width; x++, s += 4) {
-      if (y === 0) {
-        rows[o++] = rgba[s]!;
-        rows[o++] = rgba[s + 1]!;
-        rows[o++] = rgba[s + 2]!;
-      } else {
-        rows[o++] = rgba[s]! - rgba[up + x * 4]!;
-        rows[o++] = rgba[s + 1]! - rgba[up + x * 4 + 1]!;
-        rows[o++] = rgba[s + 2]! - rgba[up + x * 4 + 2]!;
-      }
+      for (let k = 0; k < 3; k++) rows[o++] = rgba[s + k]! - (y ? rgba[s + k - above]! : 0);
     }
   }
   const header = Buffer.alloc(13);
