@@ -17,6 +17,64 @@ const VERBS = new Set(
     + 'sleep sleeps grow grows beat beats explain explained').split(' '),
 );
 
+/** Number words: a count is no subject ("three hearts" is about hearts). */
+const NUMBER_WORDS = new Set(
+  ('zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen '
+    + 'nineteen twenty thirty forty fifty hundred thousand million billion first second third fourth fifth half dozen').split(' '),
+);
+
+/** Words a sentence leans on without saying anything about its subject. */
+const FILLER = new Set(
+  ('thing things something someone anyone everyone nothing everything time times way ways lot bit part piece kind sort next '
+    + 'another usual right front left simple easy real good great better best bad new old big small little whole other others '
+    + 'interesting different important genuinely going because while still again people person story question answer reason '
+    + 'place point fact facts detail idea clue puzzle stay send love tell tells mentions curious follow').split(' '),
+);
+
+const bareWord = (w: string) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+
+/** True for a word that can stand for a subject: not a stop word, common verb, count or filler. */
+export function isSubjectWord(word: string): boolean {
+  const w = word.toLowerCase();
+  return w.length > 2 && !/^\p{N}+$/u.test(w) && !STOPWORDS.has(w) && !VERBS.has(w) && !NUMBER_WORDS.has(w) && !FILLER.has(w) && !/(ly|ing)$/.test(w);
+}
+
+const DETERMINERS = new Set('the a an this these those its their our your my his her another every each some no whose'.split(' '));
+
+/** Words that describe a noun rather than name one: "the usual explanation", "a closer look". */
+const MODIFIERS = new Set(
+  ('usual simple easy real good great big small little whole new old next other different important interesting strange true '
+    + 'same main common popular obvious closer bigger smaller better worse stranger deeper simpler higher lower plain single huge '
+    + 'hard first last final early late long short high low full free open most least').split(' '),
+);
+const isModifier = (w: string) => MODIFIERS.has(w.toLowerCase()) || /(ous|ful|est|ing|ed)$/i.test(w);
+
+/**
+ * The nouns `text` names, in order: a word that could stand for a subject right after a
+ * determiner, or after a determiner and one describing word ("the pattern", "the usual
+ * explanation") — a cheap way to tell "the numbers" from "it repeats" without a tagger.
+ */
+export function subjectWords(text: string): string[] {
+  const found: string[] = [];
+  // Words since the last determiner, while the phrase is still open (null: no phrase open).
+  let open: number | null = null;
+  for (const token of text.split(/\s+/)) {
+    const word = bareWord(token);
+    if (DETERMINERS.has(word.toLowerCase())) open = 0;
+    else if (open !== null) {
+      open++;
+      if (isModifier(word) && open === 1) {
+        // The noun may come next.
+      } else {
+        if (isSubjectWord(word) && !isModifier(word)) found.push(word);
+        open = null;
+      }
+    }
+    if (/[,.;:!?…]$/.test(token)) open = null;
+  }
+  return found;
+}
+
 export interface TopicReading {
   /** The topic as typed, whitespace collapsed. */
   text: string;
@@ -38,16 +96,15 @@ export function readTopic(topic: string): TopicReading {
   const words = text.split(' ');
   const lowerFirst = words[0]?.toLowerCase() ?? '';
   const questionWord = ['why', 'how', 'what', 'when', 'where', 'who', 'which'].includes(lowerFirst) ? lowerFirst : undefined;
-  const bare = (w: string) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
-  const contentWords = words.map(bare).filter((w) => w.length > 1 && !STOPWORDS.has(w.toLowerCase()));
+  const contentWords = words.map(bareWord).filter((w) => w.length > 1 && !STOPWORDS.has(w.toLowerCase()));
 
   // A run of capitalised words after the first word is a proper noun: "the Dyatlov Pass incident".
   let proper: string | undefined;
   for (let i = 1; i < words.length && !proper; i++) {
-    const w = bare(words[i]!);
+    const w = bareWord(words[i]!);
     if (/^\p{Lu}/u.test(w) && !STOPWORDS.has(w.toLowerCase())) {
       const run = [w];
-      for (let j = i + 1; j < words.length && /^\p{Lu}/u.test(bare(words[j]!)); j++) run.push(bare(words[j]!));
+      for (let j = i + 1; j < words.length && /^\p{Lu}/u.test(bareWord(words[j]!)); j++) run.push(bareWord(words[j]!));
       proper = run.join(' ');
     }
   }
@@ -60,7 +117,7 @@ export function readTopic(topic: string): TopicReading {
 export function hashtagsFor(reading: TopicReading, packId: string, max = 6): string[] {
   const tags = [
     reading.keyword.replace(/\s+/g, ''),
-    ...reading.contentWords.map((w) => w.replace(/[^\p{L}\p{N}]/gu, '')),
+    ...reading.contentWords.filter((w) => !NUMBER_WORDS.has(w.toLowerCase())).map((w) => w.replace(/[^\p{L}\p{N}]/gu, '')),
     packId.replace(/_/g, ''),
     'shorts',
   ]

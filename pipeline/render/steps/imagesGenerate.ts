@@ -1,33 +1,42 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { cacheKey, getCached, putCached } from '../../../db/repos/cache';
-import { readTopic } from '../../plan/topic';
+import { isSubjectWord, readTopic, subjectWords } from '../../plan/topic';
 import type { ImageRequest } from '../../providers/images/types';
 import type { RenderJob, RenderStep, RenderServices } from '../context';
 import { cacheFile, writeAtomic } from '../files';
 
 /**
- * The word a scene's art features: the longest of the topic's own words that the scene speaks,
- * else the topic's key phrase — always about the subject, never a filler word like "because".
+ * The word each scene's art features. The first scene shows the topic's key phrase; every later
+ * scene the longest word it speaks that names something — one of the topic's own words first,
+ * else one of its narration's — not featured by an earlier scene, so the pictures differ and a
+ * storyboard reads as the story. Filler words ("because", "three", "interesting") never qualify;
+ * a scene with nothing new repeats a topic word it speaks, else the key phrase.
  */
-function featureWord(narration: string, topicWords: string[], keyword: string): string {
-  const spoken = new Set(narration.toLowerCase().match(/[\p{L}\p{N}'-]+/gu) ?? []);
-  const hits = topicWords.filter((w) => w.length > 3 && spoken.has(w.toLowerCase()));
-  return ([...hits].sort((a, b) => b.length - a.length)[0] ?? keyword).slice(0, 28);
+export function featureWords(narrations: string[], topic: string): string[] {
+  const reading = readTopic(topic);
+  const used = new Set<string>();
+  const byLength = (words: string[]) => [...words].sort((a, b) => b.length - a.length);
+  return narrations.map((narration, i) => {
+    const spoken = new Set(narration.toLowerCase().match(/[\p{L}\p{N}'-]+/gu) ?? []);
+    const topicSaid = byLength(reading.contentWords.filter((w) => isSubjectWord(w) && spoken.has(w.toLowerCase())));
+    const fresh = i === 0 ? undefined : [...topicSaid, ...byLength(subjectWords(narration))].find((w) => !used.has(w.toLowerCase()));
+    const word = fresh ?? (i === 0 ? reading.keyword : topicSaid[0] ?? reading.keyword);
+    for (const w of [word, ...word.split(/\s+/)]) used.add(w.toLowerCase());
+    return word.slice(0, 28);
+  });
 }
 
 /** The image request for scene `i` (also used for plan storyboards before approval). */
 export function imageRequestFor(job: Pick<RenderJob, 'project' | 'plan' | 'pack'>, i: number, services: Pick<RenderServices, 'format'>): ImageRequest {
   const scene = job.plan.scenes[i]!;
-  const reading = readTopic(job.project.topic);
-  const keyword = reading.keyword;
   return {
     prompt: scene.visualPrompt,
     negativePrompt: scene.negativePrompt,
     width: services.format.width,
     height: services.format.height,
     palette: job.pack.palette,
-    title: i === 0 ? keyword.slice(0, 28) : featureWord(scene.narrationText, reading.contentWords, keyword),
+    title: featureWords(job.plan.scenes.slice(0, i + 1).map((s) => s.narrationText), job.project.topic)[i]!,
     subtitle: '',
     seed: `${job.project.topic}|${i}|${scene.visualPrompt}`,
     sceneNumber: i + 1,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../core/errors';
 import { parseProjectOptions, parseTopic } from '../../../pipeline/plan/input';
 import { autofitDurations } from '../../../pipeline/plan/autofit';
-import { readTopic } from '../../../pipeline/plan/topic';
+import { hashtagsFor, isSubjectWord, readTopic, subjectWords } from '../../../pipeline/plan/topic';
 
 const codeOf = (fn: () => unknown) => {
   try {
@@ -50,6 +50,18 @@ describe('topic reading', () => {
     expect(readTopic('why octopuses have three hearts')).toMatchObject({ questionWord: 'why', keyword: 'octopuses' });
     expect(readTopic('the Dyatlov Pass incident').keyword).toBe('Dyatlov Pass');
     expect(readTopic('how to save money on groceries').keyword).toBe('money');
+  });
+
+  it('names nouns after a determiner (and one describing word), not verbs, counts or filler', () => {
+    expect(subjectWords('The usual explanation skips the most interesting part. Keep going, because the pattern repeats.')).toEqual(['explanation', 'pattern']);
+    expect(subjectWords('Another clue sits right in front of us. It turns out the obvious answer was wrong, and the evidence agrees.')).toEqual(['evidence']);
+    expect(subjectWords('This one deserves a closer look at the three hearts')).toEqual([]);
+    expect(isSubjectWord('hearts')).toBe(true);
+    for (const w of ['three', 'because', 'really', 'interesting', 'makes', '42']) expect(isSubjectWord(w)).toBe(false);
+  });
+
+  it('makes hashtags from the subject, never from a count', () => {
+    expect(hashtagsFor(readTopic('why octopuses have three hearts'), 'science')).toEqual(['#octopuses', '#hearts', '#science', '#shorts']);
   });
 });
 
