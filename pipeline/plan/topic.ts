@@ -3,32 +3,35 @@
  * hook or caption can lean on. Used by the offline planner and for titles and hashtags.
  */
 
-const STOPWORDS = new Set(
-  ('a an the and or but if of for to in on at by with from into about over under after before why how what when where who which '
-    + 'is are was were be been being do does did have has had can could should would will may might must i you we they he she it '
-    + 'my your our their his her its this that these those there here really actually ever never not no yes so than then too very '
-    + 'just only also even most more some any all each every one own same such much many vs versus').split(' '),
+/** A set of lower-case words, written as space-separated lists. */
+const wordSet = (...lists: string[]): Set<string> => new Set(lists.join(' ').split(' '));
+
+const STOPWORDS = wordSet(
+  'a an the and or but if of for to in on at by with from into about over under after before why how what when where who which',
+  'is are was were be been being do does did have has had can could should would will may might must i you we they he she it',
+  'my your our their his her its this that these those there here really actually ever never not no yes so than then too very',
+  'just only also even most more some any all each every one own same such much many vs versus',
 );
 
-const VERBS = new Set(
-  ('make makes made get gets got save saves saving use uses used work works start starts stop stops keep keeps lose loses win wins '
-    + 'find finds build builds learn learns become becomes feel feels look looks need needs want wants go goes went happen happened '
-    + 'happens change changes changed say says said know knows think thinks see sees take takes give gives live lives die dies eat eats '
-    + 'sleep sleeps grow grows beat beats explain explained').split(' '),
+const VERBS = wordSet(
+  'make makes made get gets got save saves saving use uses used work works start starts stop stops keep keeps lose loses win wins',
+  'find finds build builds learn learns become becomes feel feels look looks need needs want wants go goes went happen happened',
+  'happens change changes changed say says said know knows think thinks see sees take takes give gives live lives die dies eat eats',
+  'sleep sleeps grow grows beat beats explain explained',
 );
 
 /** Number words: a count is no subject ("three hearts" is about hearts). */
-const NUMBER_WORDS = new Set(
-  ('zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen '
-    + 'nineteen twenty thirty forty fifty hundred thousand million billion first second third fourth fifth half dozen').split(' '),
+const NUMBER_WORDS = wordSet(
+  'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen',
+  'nineteen twenty thirty forty fifty hundred thousand million billion first second third fourth fifth half dozen',
 );
 
 /** Words a sentence leans on without saying anything about its subject. */
-const FILLER = new Set(
-  ('thing things something someone anyone everyone nothing everything time times way ways lot bit part piece kind sort next '
-    + 'another usual right front left simple easy real good great better best bad new old big small little whole other others '
-    + 'interesting different important genuinely going because while still again people person story question answer reason '
-    + 'place point fact facts detail idea clue puzzle stay send love tell tells mentions curious follow').split(' '),
+const FILLER = wordSet(
+  'thing things something someone anyone everyone nothing everything time times way ways lot bit part piece kind sort next',
+  'another usual right front left simple easy real good great better best bad new old big small little whole other others',
+  'interesting different important genuinely going because while still again people person story question answer reason',
+  'place point fact facts detail idea clue puzzle stay send love tell tells mentions curious follow',
 );
 
 const bareWord = (w: string) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
@@ -39,13 +42,13 @@ export function isSubjectWord(word: string): boolean {
   return w.length > 2 && !/^\p{N}+$/u.test(w) && !STOPWORDS.has(w) && !VERBS.has(w) && !NUMBER_WORDS.has(w) && !FILLER.has(w) && !/(ly|ing)$/.test(w);
 }
 
-const DETERMINERS = new Set('the a an this these those its their our your my his her another every each some no whose'.split(' '));
+const DETERMINERS = wordSet('the a an this these those its their our your my his her another every each some no whose');
 
 /** Words that describe a noun rather than name one: "the usual explanation", "a closer look". */
-const MODIFIERS = new Set(
-  ('usual simple easy real good great big small little whole new old next other different important interesting strange true '
-    + 'same main common popular obvious closer bigger smaller better worse stranger deeper simpler higher lower plain single huge '
-    + 'hard first last final early late long short high low full free open most least').split(' '),
+const MODIFIERS = wordSet(
+  'usual simple easy real good great big small little whole new old next other different important interesting strange true',
+  'same main common popular obvious closer bigger smaller better worse stranger deeper simpler higher lower plain single huge',
+  'hard first last final early late long short high low full free open most least',
 );
 const isModifier = (w: string) => MODIFIERS.has(w.toLowerCase()) || /(ous|ful|est|ing|ed)$/i.test(w);
 
