@@ -50,30 +50,41 @@ export function synthesizeMusic(mood: MusicMood, durationSec: number, seed = 0):
   const padR = new Float64Array(cycle);
   const barSamples = bar * rate;
   const xfSamples = barSamples * 0.15; // crossfade from the previous chord over 15% of the bar
-  const sound = (notes: { w: number; pan: number }[], from: number, to: number, gainAt: (i: number) => number) => {
+  // Harmonic weights: v = s + b·½·sin 2x + b·¼·sin 3x, with sin 2x = 2 s c and sin 3x = s (3 − 4 s²).
+  const h2 = spec.brightness;
+  const h3 = spec.brightness * 0.25;
+  // Adds the notes over [from, to) with a gain that starts at `gain`, moves by `slope` a sample
+  // and never exceeds `cap` (a crossfade ramp, then the level it reaches).
+  const sound = (notes: { w: number; pan: number }[], from: number, to: number, gain: number, slope: number, cap: number) => {
     for (const { w, pan } of notes) {
       let s = Math.sin((w * from) / rate);
       let c = Math.cos((w * from) / rate);
       const rs = Math.sin(w / rate);
       const rc = Math.cos(w / rate);
+      const left = 1 - pan;
+      let g = gain;
       for (let i = from; i < to; i++) {
-        // Second and third harmonics from the first: sin 2x = 2 sin x cos x, sin 3x = 3 sin x − 4 sin³ x.
-        const v = (s + spec.brightness * 0.5 * (2 * s * c) + spec.brightness * 0.25 * s * (3 - 4 * s * s)) * gainAt(i);
-        padL[i]! += v * (1 - pan);
+        const v = s * (1 + h2 * c + h3 * (3 - 4 * s * s)) * (g < cap ? g : cap);
+        padL[i]! += v * left;
         padR[i]! += v * pan;
         const next = s * rc + c * rs;
         c = c * rc - s * rs;
         s = next;
+        g += slope;
       }
     }
   };
+  const level = 0.09;
   for (let barIdx = 0; barIdx * barSamples < cycle; barIdx++) {
-    const from = Math.ceil(barIdx * barSamples);
-    const to = Math.min(cycle, Math.ceil((barIdx + 1) * barSamples));
-    const fadeEnd = Math.min(to, Math.ceil(from + xfSamples));
-    const xf = (i: number) => Math.min(1, (i - barIdx * barSamples) / xfSamples);
-    sound(notesOf[barIdx % spec.chords.length]!, from, to, (i) => 0.09 * xf(i));
-    sound(notesOf[(barIdx + spec.chords.length - 1) % spec.chords.length]!, from, fadeEnd, (i) => 0.09 * (1 - xf(i)));
+    const barStart = barIdx * barSamples;
+    const from = Math.ceil(barStart);
+    const to = Math.min(cycle, Math.ceil(barStart + barSamples));
+    // The crossfade: this chord rises from 0 while the one before falls to 0.
+    const rampEnd = Math.min(to, Math.ceil(barStart + xfSamples));
+    const rise = ((from - barStart) / xfSamples) * level;
+    const slope = level / xfSamples;
+    sound(notesOf[barIdx % spec.chords.length]!, from, to, rise, slope, level);
+    sound(notesOf[(barIdx + spec.chords.length - 1) % spec.chords.length]!, from, rampEnd, level - rise, -slope, level);
   }
   for (let i = 0; i < cycle; i++) {
     const t = i / rate;
