@@ -66,9 +66,8 @@ export function subjectWords(text: string): string[] {
     if (DETERMINERS.has(word.toLowerCase())) open = 0;
     else if (open !== null) {
       open++;
-      if (isModifier(word) && open === 1) {
-        // The noun may come next.
-      } else {
+      // One describing word right after the determiner keeps the phrase open for its noun.
+      if (open > 1 || !isModifier(word)) {
         if (isSubjectWord(word) && !isModifier(word)) found.push(word);
         open = null;
       }
