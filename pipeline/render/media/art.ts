@@ -91,6 +91,14 @@ function fitFont(g: SKRSContext2D, text: string, family: string, maxWidth: numbe
 }
 
 /**
+ * Where the key word sits (its middle, as a share of the height) and its largest size at 1080
+ * wide; its underline ends 0.62 of the size plus 10 px below. A little above the middle: clear
+ * of the on-screen label at the top even when a tilt lifts the picture by a sixth of its height
+ * (at 0.36 a tilt's first or last frames put the word under the label), and of the captions.
+ */
+export const ART_TITLE = { y: 0.42, sizePx: 150 };
+
+/**
  * Draws a scene's offline artwork: a gradient in the pack palette, one of several motifs, a
  * vignette and the scene's key words, composed for 9:16 with the text clear of the caption zone.
  * Returns JPEG bytes. CPU-heavy: call it from a worker thread.
@@ -116,26 +124,26 @@ export async function drawArt(req: ArtRequest): Promise<Buffer> {
   g.fillStyle = vignette;
   g.fillRect(0, 0, w, h);
 
-  // Key words in the upper-middle third: clear of the top bar and of the captions lower down.
   const s = w / 1080;
+  const titleY = h * ART_TITLE.y;
   const title = req.title.toUpperCase();
   if (title) {
-    const size = fitFont(g, title, 'ShortsmithDisplay', w * 0.8, Math.round(150 * s));
+    const size = fitFont(g, title, 'ShortsmithDisplay', w * 0.8, Math.round(ART_TITLE.sizePx * s));
     g.textAlign = 'center';
     g.textBaseline = 'middle';
     g.shadowColor = 'rgba(0,0,0,0.7)';
     g.shadowBlur = 30 * s;
     g.fillStyle = '#ffffff';
-    g.fillText(title, w / 2, h * 0.36);
+    g.fillText(title, w / 2, titleY);
     g.shadowBlur = 0;
     g.fillStyle = accent;
-    g.fillRect(w / 2 - 90 * s, h * 0.36 + size * 0.62, 180 * s, 10 * s);
+    g.fillRect(w / 2 - 90 * s, titleY + size * 0.62, 180 * s, 10 * s);
   }
   if (req.subtitle) {
     fitFont(g, req.subtitle, 'ShortsmithCaption', w * 0.78, Math.round(46 * s));
     g.fillStyle = withAlpha('#ffffff', 0.8);
     g.textAlign = 'center';
-    g.fillText(req.subtitle, w / 2, h * 0.36 + 150 * s);
+    g.fillText(req.subtitle, w / 2, titleY + 150 * s);
   }
   g.font = `${Math.round(34 * s)}px ShortsmithCaption`;
   g.fillStyle = withAlpha(accent, 0.9);

@@ -108,7 +108,9 @@ export async function composeThumbnail(req: ThumbnailRequest): Promise<Buffer> {
   g.textBaseline = 'alphabetic';
   const lines = wrapLines(g, req.title.toUpperCase(), w * 0.84, 4);
   const lineH = 118 * s;
-  const top = h * 0.62 - (lines.length * lineH) / 2;
+  // The hook starts just under the art's key word and its underline (drawArt puts them at 42%
+  // and to ~47% of the height), a line's height lower, and runs down: four lines end near 76%.
+  const top = h * 0.54 + 104 * s * 0.75;
   lines.forEach((line, k) => {
     g.lineWidth = 12 * s;
     g.strokeStyle = '#000000';

@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { EFFECT_PRESETS, getPack } from '../../../pipeline/plan/packs';
+import { captionLayout, SAFE } from '../../../pipeline/render/captions/ass';
+import { sourceScale } from '../../../pipeline/render/graph/motion';
+import { ART_TITLE } from '../../../pipeline/render/media/art';
 import { featureWords } from '../../../pipeline/render/steps/imagesGenerate';
 
 describe('the word each scene\'s art features', () => {
@@ -16,5 +20,33 @@ describe('the word each scene\'s art features', () => {
   it('keeps a proper name whole and does not split it across scenes', () => {
     const narrations = ['The Dyatlov Pass incident.', 'Nine hikers crossed Dyatlov Pass in the winter.', 'The tent was cut from inside.'];
     expect(featureWords(narrations, 'the Dyatlov Pass incident')).toEqual(['Dyatlov Pass', 'winter', 'tent']);
+  });
+});
+
+describe('offline art layout', () => {
+  it('keeps the key word clear of the on-screen label and the captions under every motion preset', () => {
+    const [W, H] = [1080, 1920];
+    const layout = captionLayout(W, getPack('facts').captionStyle);
+    // The label: its top margin, one line of its font (line height ~1.2) and its box border.
+    const labelBottom = SAFE.top + 90 + Math.round(layout.fontSize * 1.15) * 1.2 + 2 * 14;
+    // The captions: two lines (~1.25 of the font each) above their bottom margin.
+    const captionTop = H - getPack('facts').captionStyle.marginBottomPx - 2 * layout.fontSize * 1.25;
+    for (const preset of EFFECT_PRESETS) {
+      const m = sourceScale(preset);
+      // The art is scaled by up to m; pans keep the vertical middle, tilts crop anywhere from
+      // the top to the bottom of the taller picture, zooms crop the middle of a picture between
+      // the frame's height and m times it.
+      const tilt = preset === 'tilt_up' || preset === 'tilt_down';
+      const zoom = preset === 'slow_zoom_in' || preset === 'slow_zoom_out';
+      const sourceY = ART_TITLE.y * H * m;
+      const ys = tilt ? [sourceY, sourceY - (m - 1) * H]
+        : zoom ? [ART_TITLE.y * H, ART_TITLE.y * H * m - ((m - 1) * H) / 2]
+        : [sourceY - ((m - 1) * H) / 2];
+      const size = ART_TITLE.sizePx * m;
+      for (const y of ys) {
+        expect(y - size / 2, `${preset}: word top`).toBeGreaterThan(labelBottom);
+        expect(y + size * 0.62 + 10 * m, `${preset}: underline`).toBeLessThan(captionTop);
+      }
+    }
   });
 });
