@@ -53,43 +53,95 @@ export function zoomSizes(preset: 'slow_zoom_in' | 'slow_zoom_out', spec: Pick<M
   });
 }
 
+/** The frames (after the first) on which a zoom's size changes. */
+function zoomChanges(sizes: { width: number; height: number }[]): number[] {
+  return sizes.flatMap((b, n) => (n > 0 && (b.width !== sizes[n - 1]!.width || b.height !== sizes[n - 1]!.height) ? [n] : []));
+}
+
 /**
  * A zoom: the source scaled to this frame's size and the frame cut from its centre. ffmpeg's
  * `crop` fixes its size at set-up and per-frame `scale` expressions need ffmpeg 5 (and even there
  * the crop keeps the first frame's bounds, pinning a zoom-in to the top-left corner), so the
- * sizes are worked out here and sent to named `scale` and `crop` filters, frame by frame, as
- * commands — on exactly the frames where the size changes. Same result on every ffmpeg ≥ 4.1.
- * `exact` crops odd offsets too (luma stays centred; chroma, at half resolution, within half a
- * sample). Frame times must be whole frames (`settb` before it) so each command lands on its
- * frame: a command is timed half a frame ahead.
+ * sizes are worked out here and sent to named `scale` and `crop` filters as commands, timed by
+ * the frame they are for — so frames that repeat the one before may be left out upstream (see
+ * `motionChangeFrames`). Same result on every ffmpeg ≥ 4.1. `exact` crops odd offsets too (luma
+ * stays centred; chroma, at half resolution, within half a sample). Frame times must be whole
+ * frames (`settb` before it) so each command lands on its frame: a command is timed half a
+ * frame ahead.
  */
 function zoomFilter(preset: 'slow_zoom_in' | 'slow_zoom_out', spec: MotionSpec): string {
   const { width: w, height: h, fps, id } = spec;
   const sizes = zoomSizes(preset, spec);
   const offset = (s: { width: number; height: number }) => `${(s.width - w) / 2}:${(s.height - h) / 2}`;
-  const commands: string[] = [];
-  const changes: number[] = [];
-  for (let n = 1; n < sizes.length; n++) {
+  const commands = zoomChanges(sizes).map((n) => {
     const [a, b] = [sizes[n - 1]!, sizes[n]!];
     const set: string[] = [];
     if (b.width !== a.width) set.push(`scale@${id} w ${b.width}`, `crop@${id} x ${(b.width - w) / 2}`);
     if (b.height !== a.height) set.push(`scale@${id} h ${b.height}`, `crop@${id} y ${(b.height - h) / 2}`);
-    if (set.length) {
-      commands.push(`${((n - 0.5) / fps).toFixed(4)} ${set.join(', ')}`);
-      changes.push(n);
-    }
-  }
+    return `${((n - 0.5) / fps).toFixed(4)} ${set.join(', ')}`;
+  });
   const first = sizes[0]!;
   // bilinear, not fast_bilinear: the fast one samples half a pixel off horizontally at these
   // ratios, so the centre would drift as the size changes (it saves only ~0.6 ms a frame).
   const move = `scale@${id}=${first.width}:${first.height}:flags=bilinear,crop@${id}=${w}:${h}:${offset(first)}:exact=1`;
-  if (!commands.length) return move;
-  // Scaling is most of a zoom's filtering (~1.8 ms a 1080x1920 frame), and between two size
-  // steps the frames are the same picture: only the first frame, the frames where the size
-  // changes and the last go through; `fps` repeats each until the next (same frames, by
-  // reference), and `trim` holds the count whatever a build does at the end of the stream.
-  const select = `select='${frameSetExpr([0, ...changes, sizes.length - 1])}'`;
-  return `${select},sendcmd=c='${commands.join(';')}',${move},fps=${fps},trim=end_frame=${sizes.length}`;
+  return commands.length ? `sendcmd=c='${commands.join(';')}',${move}` : move;
+}
+
+const roundHalfEven = (v: number) => {
+  const r = Math.round(v);
+  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+};
+
+/**
+ * The frames on which a crop that travels `travel` px over the scene lands on a new position:
+ * `crop` evaluates its expression per frame, rounds to the nearest whole pixel (half-way to
+ * even, as C's `lrint`) and, for 4:2:0, down to an even one — the same arithmetic here, in the
+ * same order (a test compares the frames with every frame moved, on both ffmpeg builds).
+ */
+function travelChanges(travel: number, frames: number, backwards: boolean): number[] {
+  const last = Math.max(1, frames - 1);
+  const position = (n: number) => roundHalfEven(travel * (backwards ? 1 - n / last : n / last)) & ~1;
+  const changes: number[] = [];
+  for (let n = 1; n < frames; n++) if (position(n) !== position(n - 1)) changes.push(n);
+  return changes;
+}
+
+/**
+ * The frames of a scene on which its motion can change the picture (always the first and the
+ * last), or null where it may change on every frame. Zooms change size on the frames
+ * `zoomSizes` steps on; pans and tilts move in whole even pixels, less than one step a frame;
+ * glitch jumps on two frames in 17; the rest hold still. The renderer keeps only these frames
+ * (and the captions' changes) through the costly filters and repeats each until the next.
+ */
+export function motionChangeFrames(preset: string, spec: Pick<MotionSpec, 'width' | 'height' | 'frames'>): number[] | null {
+  const { width: w, height: h, frames } = spec;
+  const src = sourceSize(preset, w, h);
+  const ends = frames > 1 ? [0, frames - 1] : [0];
+  const withEnds = (changes: number[]) => [...new Set([...ends, ...changes])].sort((a, b) => a - b);
+  switch (preset) {
+    case 'slow_zoom_in':
+    case 'slow_zoom_out':
+      return withEnds(zoomChanges(zoomSizes(preset, spec)));
+    case 'pan_left':
+    case 'pan_right':
+      return withEnds(travelChanges(src.width - w, frames, preset === 'pan_left'));
+    case 'tilt_up':
+    case 'tilt_down':
+      return withEnds(travelChanges(src.height - h, frames, preset === 'tilt_up'));
+    case 'glitch':
+      return withEnds(Array.from({ length: frames }, (_, n) => n).filter((n) => n % 17 <= 2));
+    case 'static':
+    case 'fade':
+    case 'flash_cut':
+      return withEnds([]);
+    default:
+      return null;
+  }
+}
+
+/** True for presets whose filter counts frames (`n`): no frame may be left out before it. */
+export function movesByFrameCount(preset: string): boolean {
+  return ['pan_left', 'pan_right', 'tilt_up', 'tilt_down', 'glitch'].includes(preset);
 }
 
 /**

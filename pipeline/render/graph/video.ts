@@ -1,4 +1,4 @@
-import { buildMotionFilter, sourceSize } from './motion';
+import { buildMotionFilter, frameSetExpr, motionChangeFrames, movesByFrameCount, sourceSize } from './motion';
 
 export interface VideoScene {
   effectPreset: string;
@@ -13,6 +13,13 @@ export interface VideoGraphInput {
   scenes: VideoScene[];
   /** Filter-escaped path of the ASS file, or null for none (the encoder floor). */
   assFilterArg: string | null;
+  /**
+   * Frames of the whole video on which the captions may change (`captionChangeFrames`). With
+   * them, a scene sends only the frames where its picture or its captions change through the
+   * motion and caption filters and repeats each until the next; without them (and captions on),
+   * every frame goes through.
+   */
+  captionFrames?: number[];
   /** false: no motion at all (the encoder floor measurement). */
   motion?: boolean;
   /** Where this part starts in the whole video (frames), so captions keep their timing. */
@@ -27,13 +34,20 @@ export const FADES = { hold: 0.05, open: 0.3, scene: 0.45, close: 0.45 };
 
 /**
  * The video half of the render graph: each scene's still is scaled once, looped in the graph
- * (decoded once, not per frame), moved by its preset, then all scenes are concatenated and the
- * captions burned in. Input i is the part's scene i's image. Output label: [vout].
+ * (decoded once, not per frame), moved by its preset and captioned at its place in the video;
+ * frames that would repeat the one before skip the moving and captioning and are repeated by
+ * `fps` (same frames, by reference). Then all scenes are concatenated. Input i is the part's
+ * scene i's image. Output label: [vout].
  */
 export function buildVideoGraph(input: VideoGraphInput): string {
   const { width: w, height: h, fps } = input;
+  const start = input.startFrame ?? 0;
+  const captions = input.captionFrames ? new Set(input.captionFrames) : null;
+  let sceneStart = start;
   const chains = input.scenes.map((scene, i) => {
     const preset = input.motion === false ? 'static' : scene.effectPreset;
+    const at = sceneStart;
+    sceneStart += scene.frames;
     const src = sourceSize(preset, w, h);
     // Cut from the middle to the pixel (`exact`: an odd margin would otherwise round to even).
     const fit = `scale=${src.width}:${src.height}:force_original_aspect_ratio=increase,crop=${src.width}:${src.height}:exact=1,setsar=1`;
@@ -41,24 +55,43 @@ export function buildVideoGraph(input: VideoGraphInput): string {
     const loop = `loop=loop=${scene.frames - 1}:size=1:start=0,settb=1/${fps},setpts=N`;
     const motion = buildMotionFilter(preset, { width: w, height: h, fps, frames: scene.frames, id: `m${i}` });
     // The `fade` preset rises from black at the scene's start (under the captions).
-    const dip = preset === 'fade' ? `,fade=t=in:st=${FADES.hold}:d=${FADES.scene}` : '';
+    // (Its last step lands a frame or two after the nominal end, by build: a margin of three.)
+    const dipFrames = Math.ceil((FADES.hold + FADES.scene) * fps) + 3;
+    const dip = preset === 'fade' ? `fade=t=in:st=${FADES.hold}:d=${FADES.scene}` : null;
+    // The frames that can differ from the one before: the motion's, the captions', the dip's.
+    const moving = motionChangeFrames(preset, { width: w, height: h, frames: scene.frames });
+    let keep: number[] | null = null;
+    if (input.motion !== false && moving && (captions || !input.assFilterArg)) {
+      const set = new Set(moving);
+      if (dip) for (let n = 0; n < Math.min(dipFrames, scene.frames); n++) set.add(n);
+      if (captions && input.assFilterArg) for (let n = 0; n < scene.frames; n++) if (captions.has(at + n)) set.add(n);
+      if (set.size < scene.frames) keep = [...set].sort((a, b) => a - b);
+    }
+    const select = keep ? `select='${frameSetExpr(keep)}'` : null;
+    // A preset that counts frames (pans) must see every one: the repeats are dropped after it.
+    const steps = [fit, 'format=yuv420p', loop];
+    if (select && !movesByFrameCount(preset)) steps.push(select);
+    if (motion !== 'null') steps.push(motion);
+    if (select && movesByFrameCount(preset)) steps.push(select);
+    if (dip) steps.push(dip);
+    steps.push('setsar=1');
+    // Captions see the scene's place in the whole video; the repeats are filled in on the
+    // scene's own clock (ffmpeg 4's `fps` loses the last frame of a stream that starts later).
+    if (input.assFilterArg) steps.push(...(at ? [`setpts=PTS+${at}`, `ass=${input.assFilterArg}`, `setpts=PTS-${at}`] : [`ass=${input.assFilterArg}`]));
+    if (keep) steps.push(`fps=${fps}`, `trim=end_frame=${scene.frames}`);
     // Motion runs in 4:2:0, so pans move in 2 px steps; 4:4:4 would allow 1 px but costs ~75%
     // more render time (measured), and at ≤ 1 px per frame the difference is not visible.
-    return `[${i}:v]${fit},format=yuv420p,${loop},${motion}${dip},setsar=1[s${i}]`;
+    return `[${i}:v]${steps.join(',')}[s${i}]`;
   });
   const labels = input.scenes.map((_, i) => `[s${i}]`).join('');
   // Frame-exact timestamps after the joins (concat alone can leave a frame's gap at a seam, and
-  // the encoder would then drop or repeat frames); captions see the part's place in the video.
-  const start = input.startFrame ?? 0;
+  // the encoder would then drop or repeat frames).
   const restamp = `setpts=N/${fps}/TB`;
-  const tail = !input.assFilterArg ? restamp
-    : start > 0 ? `setpts=(N+${start})/${fps}/TB,ass=${input.assFilterArg},${restamp}`
-    : `${restamp},ass=${input.assFilterArg}`;
   // The video opens from black and closes to black over everything, captions included.
   const seconds = input.scenes.reduce((n, s) => n + s.frames, 0) / fps;
   const open = input.opensVideo ? `,fade=t=in:st=${FADES.hold}:d=${FADES.open}` : '';
   const close = input.closesVideo ? `,fade=t=out:st=${Math.max(0, seconds - FADES.hold - FADES.close).toFixed(3)}:d=${FADES.close}` : '';
-  return [...chains, `${labels}concat=n=${input.scenes.length}:v=1:a=0,${tail}${open}${close},format=yuv420p[vout]`].join(';');
+  return [...chains, `${labels}concat=n=${input.scenes.length}:v=1:a=0,${restamp}${open}${close},format=yuv420p[vout]`].join(';');
 }
 
 /**

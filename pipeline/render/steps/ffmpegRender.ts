@@ -1,11 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import type { RenderJob, RenderServices, RenderStep, StepHelpers } from '../context';
 import { buildAudioArgs, buildMixdownArgs, buildMuxArgs, buildSegmentArgs, concatList, GRAPH_IN_FILE_OVER, type EncodeSettings } from '../graph/args';
 import { buildMasterGraph, buildMixdownGraph, parseEbur128, planMaster, type MasterPlan, type MixInput } from '../graph/audio';
 import { planSegments, sceneCuts } from '../graph/segments';
 import { buildVideoGraph, escapeFilterValue, framesFor, withChatCopy, type VideoScene } from '../graph/video';
+import { assEventTimings, captionChangeFrames } from '../captions/changes';
 import { runFfmpeg } from '../ffmpeg';
 import { chatPartName, cleanPartials, finishedPartName, hashOf } from '../files';
 import { chatCopyName, chatCopyPlan } from '../fitSize';
@@ -70,7 +71,7 @@ interface EncodedPart {
  * motion, captions burned in at the part's place in the video), a few at a time, reporting
  * combined progress. Returns the parts in video order.
  */
-async function encodeParts(job: RenderJob, h: StepHelpers, inputsKey: string, scenes: VideoScene[], images: string[], assFilterArg: string, encode: EncodeSettings, chat: ChatCopy | null, signal: AbortSignal): Promise<EncodedPart[]> {
+async function encodeParts(job: RenderJob, h: StepHelpers, inputsKey: string, scenes: VideoScene[], images: string[], captions: { assFilterArg: string; captionFrames: number[] }, encode: EncodeSettings, chat: ChatCopy | null, signal: AbortSignal): Promise<EncodedPart[]> {
   const { services } = h;
   const { format } = services;
   const plan = partPlan(scenes.length);
@@ -87,7 +88,7 @@ async function encodeParts(job: RenderJob, h: StepHelpers, inputsKey: string, sc
     const partScenes = scenes.slice(part.firstScene, part.firstScene + part.sceneCount);
     const video = buildVideoGraph({
       width: format.width, height: format.height, fps: format.fps, scenes: partScenes,
-      assFilterArg, startFrame: part.startFrame, opensVideo: k === 0, closesVideo: k === parts.length - 1,
+      ...captions, startFrame: part.startFrame, opensVideo: k === 0, closesVideo: k === parts.length - 1,
     });
     const graph = chat ? withChatCopy(video, chat) : video;
     const args = (output: string, chatOutput: string, graphFile?: string) => buildSegmentArgs({
@@ -175,7 +176,10 @@ export const ffmpegRender: RenderStep = {
     const frames = framesFor(timeline.scenes.map((s) => s.end - s.start), format.fps);
     const totalSec = frames.reduce((a, b) => a + b, 0) / format.fps;
     const scenes = job.plan.scenes.map((s, i) => ({ effectPreset: s.effectPreset, frames: frames[i]! }));
-    const assFilterArg = `filename=${escapeFilterValue(String(h.outputs.captions_build?.assPath))}:fontsdir=${escapeFilterValue(String(h.outputs.captions_build?.fontsDir))}`;
+    const assPath = String(h.outputs.captions_build?.assPath);
+    const assFilterArg = `filename=${escapeFilterValue(assPath)}:fontsdir=${escapeFilterValue(String(h.outputs.captions_build?.fontsDir))}`;
+    // Where the captions change: the other frames repeat the one before unless the picture moves.
+    const captionFrames = captionChangeFrames(assEventTimings(readFileSync(assPath, 'utf8')), format.fps, 0, frames.reduce((a, b) => a + b, 0));
     const encode: EncodeSettings = { preset: format.preset, crf: format.crf, fps: format.fps, audioBitrate: '192k' };
     const audioPath = join(job.dir, 'soundtrack.partial.m4a');
     const mixdownPath = join(job.dir, 'mixdown.partial.wav');
@@ -199,7 +203,7 @@ export const ffmpegRender: RenderStep = {
       const mix = { voiceInput: 0, musicInput: musicPath ? 1 : null, totalSec, musicGain: MUSIC_GAIN, voicePath, musicPath };
       const [master, parts] = await Promise.all([
         guard(masterSoundtrack(services, mix, mixdownPath, audioPath, encode, signal)),
-        guard(encodeParts(job, h, hashOf(ffmpegRender.inputs(job, h.outputs, services)), scenes, images, assFilterArg, encode, chat, signal)),
+        guard(encodeParts(job, h, hashOf(ffmpegRender.inputs(job, h.outputs, services)), scenes, images, { assFilterArg, captionFrames }, encode, chat, signal)),
       ]);
       await joinWithSoundtrack(services.bins.ffmpeg, job.dir, 'video', parts, audioPath, totalSec, mp4Path, signal);
       const chatCopyPath = chat ? await joinChatCopy(job.dir, chat, parts, audioPath, totalSec, mp4Path, services.bins.ffmpeg, signal) : null;

@@ -3,8 +3,9 @@ import { buildAudioArgs, buildMixdownArgs, buildMuxArgs, buildRenderArgs, buildS
 import { buildAudioGraph, buildMasterGraph, buildMixdownGraph, buildMixGraph, parseEbur128, planMaster } from '../../../pipeline/render/graph/audio';
 import { frameCost, planSegments, sceneCuts } from '../../../pipeline/render/graph/segments';
 import { partPlan } from '../../../pipeline/render/steps/ffmpegRender';
-import { buildMotionFilter, frameSetExpr, zoomSizes } from '../../../pipeline/render/graph/motion';
+import { buildMotionFilter, frameSetExpr, motionChangeFrames, zoomSizes } from '../../../pipeline/render/graph/motion';
 import { buildVideoGraph, escapeFilterValue, framesFor } from '../../../pipeline/render/graph/video';
+import { assEventTimings, captionChangeFrames } from '../../../pipeline/render/captions/changes';
 
 const spec = { width: 1080, height: 1920, fps: 30, frames: 151, id: 'm0' };
 
@@ -32,15 +33,15 @@ describe('filter-graph builders', () => {
     expect(zoomSizes('slow_zoom_out', small)).toEqual([...sizes].reverse());
     const filter = buildMotionFilter('slow_zoom_in', small);
     // One command group per frame whose size changes, none for frames that repeat the last;
-    // only those frames (and the first and last) are scaled, then repeated by `fps`.
+    // only those frames (and the first and last) need to go through it (the graph repeats them).
     const changed = sizes.flatMap((s, n) => (n > 0 && (s.width !== sizes[n - 1]!.width || s.height !== sizes[n - 1]!.height) ? [n] : []));
-    const select = `select='${frameSetExpr([0, ...changed, 30])}'`;
-    expect(select).toBe("select='(eq(n,0)+(eq(n,3)+eq(n,5)))+((between(n,7,24)+eq(n,26))+(eq(n,28)+eq(n,30)))'");
+    expect(motionChangeFrames('slow_zoom_in', small)).toEqual([0, ...changed, 30]);
+    expect(frameSetExpr([0, ...changed, 30])).toBe('(eq(n,0)+(eq(n,3)+eq(n,5)))+((between(n,7,24)+eq(n,26))+(eq(n,28)+eq(n,30)))');
     // Half a frame ahead of the frame it is for: frame 3 (0.1 s) becomes 182x322.
-    expect(filter.startsWith(`${select},sendcmd=c='0.0833 scale@m3 w 182, crop@m3 x 1, scale@m3 h 322, crop@m3 y 1;0.1500 scale@m3 h 324, crop@m3 y 2;`)).toBe(true);
-    expect(filter.endsWith(";0.9167 scale@m3 w 208, crop@m3 x 14, scale@m3 h 368, crop@m3 y 24',scale@m3=180:320:flags=bilinear,crop@m3=180:320:0:0:exact=1,fps=30,trim=end_frame=31")).toBe(true);
-    expect(filter.slice(select.length).split(';')).toHaveLength(changed.length);
-    expect(buildMotionFilter('slow_zoom_out', small)).toMatch(/',scale@m3=208:368:flags=bilinear,crop@m3=180:320:14:24:exact=1,fps=30,trim=end_frame=31$/);
+    expect(filter.startsWith("sendcmd=c='0.0833 scale@m3 w 182, crop@m3 x 1, scale@m3 h 322, crop@m3 y 1;0.1500 scale@m3 h 324, crop@m3 y 2;")).toBe(true);
+    expect(filter.endsWith(";0.9167 scale@m3 w 208, crop@m3 x 14, scale@m3 h 368, crop@m3 y 24',scale@m3=180:320:flags=bilinear,crop@m3=180:320:0:0:exact=1")).toBe(true);
+    expect(filter.split(';')).toHaveLength(changed.length);
+    expect(buildMotionFilter('slow_zoom_out', small)).toMatch(/',scale@m3=208:368:flags=bilinear,crop@m3=180:320:14:24:exact=1$/);
     // A scene too short to change size needs no commands.
     expect(buildMotionFilter('slow_zoom_in', { ...small, frames: 1 })).toBe('scale@m3=180:320:flags=bilinear,crop@m3=180:320:0:0:exact=1');
   });
@@ -63,31 +64,71 @@ describe('filter-graph builders', () => {
     expect(buildMotionFilter('glitch', spec)).toBe("crop=1080:1920:x='(iw-ow)/2+if(lt(mod(n,17),2),22*sin(n*7.3),0)':y='(ih-oh)/2'");
   });
 
-  it('builds the video graph: scale once, loop in the graph, move, concat, captions', () => {
+  it('builds the video graph: scale once, loop in the graph, move, caption each scene at its place, concat', () => {
     const graph = buildVideoGraph({
       width: 270, height: 480, fps: 30,
       scenes: [{ effectPreset: 'pan_right', frames: 60 }, { effectPreset: 'static', frames: 45 }],
       assFilterArg: "filename='/d/c.ass'",
     });
+    // Without the captions' change frames every frame is moved and captioned.
     expect(graph.split(';')).toEqual([
-      "[0:v]scale=324:576:force_original_aspect_ratio=increase,crop=324:576:exact=1,setsar=1,format=yuv420p,loop=loop=59:size=1:start=0,settb=1/30,setpts=N,crop=270:480:x='(iw-ow)*(n/59)':y='(ih-oh)/2',setsar=1[s0]",
-      '[1:v]scale=270:480:force_original_aspect_ratio=increase,crop=270:480:exact=1,setsar=1,format=yuv420p,loop=loop=44:size=1:start=0,settb=1/30,setpts=N,null,setsar=1[s1]',
-      "[s0][s1]concat=n=2:v=1:a=0,setpts=N/30/TB,ass=filename='/d/c.ass',format=yuv420p[vout]",
+      "[0:v]scale=324:576:force_original_aspect_ratio=increase,crop=324:576:exact=1,setsar=1,format=yuv420p,loop=loop=59:size=1:start=0,settb=1/30,setpts=N,crop=270:480:x='(iw-ow)*(n/59)':y='(ih-oh)/2',setsar=1,ass=filename='/d/c.ass'[s0]",
+      "[1:v]scale=270:480:force_original_aspect_ratio=increase,crop=270:480:exact=1,setsar=1,format=yuv420p,loop=loop=44:size=1:start=0,settb=1/30,setpts=N,setsar=1,setpts=PTS+60,ass=filename='/d/c.ass',setpts=PTS-60[s1]",
+      '[s0][s1]concat=n=2:v=1:a=0,setpts=N/30/TB,format=yuv420p[vout]',
     ]);
+  });
+
+  it('moves and captions only the frames where the picture or the captions change, then repeats them', () => {
+    const graph = buildVideoGraph({
+      width: 270, height: 480, fps: 30,
+      scenes: [{ effectPreset: 'pan_right', frames: 60 }, { effectPreset: 'static', frames: 45 }],
+      assFilterArg: "filename='/d/c.ass'", captionFrames: [10, 20, 70, 71],
+    }).split(';');
+    // The pan counts frames, so its repeats are dropped after it: every frame where its even
+    // position moves, plus the captions' frames 10 and 20.
+    expect(graph[0]).toBe("[0:v]scale=324:576:force_original_aspect_ratio=increase,crop=324:576:exact=1,setsar=1,format=yuv420p,loop=loop=59:size=1:start=0,settb=1/30,setpts=N,crop=270:480:x='(iw-ow)*(n/59)':y='(ih-oh)/2',"
+      + "select='(((eq(n,0)+(eq(n,2)+eq(n,4)))+(eq(n,7)+(between(n,9,11)+eq(n,13))))+((eq(n,15)+(eq(n,17)+eq(n,20)))+((eq(n,22)+eq(n,24))+(eq(n,26)+eq(n,28)))))+(((eq(n,31)+(eq(n,33)+eq(n,35)))+((eq(n,37)+eq(n,39))+(eq(n,41)+eq(n,44))))+((eq(n,46)+(eq(n,48)+eq(n,50)))+((eq(n,52)+eq(n,55))+(eq(n,57)+eq(n,59)))))',"
+      + "setsar=1,ass=filename='/d/c.ass',fps=30,trim=end_frame=60[s0]");
+    // The still scene: its first and last frames and the captions' 70 and 71 (its 10 and 11).
+    expect(graph[1]).toBe("[1:v]scale=270:480:force_original_aspect_ratio=increase,crop=270:480:exact=1,setsar=1,format=yuv420p,loop=loop=44:size=1:start=0,settb=1/30,setpts=N,select='eq(n,0)+(between(n,10,11)+eq(n,44))',setsar=1,setpts=PTS+60,ass=filename='/d/c.ass',setpts=PTS-60,fps=30,trim=end_frame=45[s1]");
+    expect(motionChangeFrames('pan_right', { width: 270, height: 480, frames: 60 })).toHaveLength(28);
+    expect(motionChangeFrames('glitch', { width: 270, height: 480, frames: 40 })).toEqual([0, 1, 2, 17, 18, 19, 34, 35, 36, 39]);
+    expect(motionChangeFrames('static', { width: 270, height: 480, frames: 40 })).toEqual([0, 39]);
   });
 
   it('fades from black where the video opens and at `fade` scenes, and to black where it closes', () => {
     const graph = buildVideoGraph({
       width: 270, height: 480, fps: 30, assFilterArg: "filename='/d/c.ass'", opensVideo: true, closesVideo: true,
-      scenes: [{ effectPreset: 'static', frames: 45 }, { effectPreset: 'fade', frames: 60 }],
+      scenes: [{ effectPreset: 'static', frames: 45 }, { effectPreset: 'fade', frames: 60 }], captionFrames: [],
     }).split(';');
-    expect(graph[1]).toBe('[1:v]scale=270:480:force_original_aspect_ratio=increase,crop=270:480:exact=1,setsar=1,format=yuv420p,loop=loop=59:size=1:start=0,settb=1/30,setpts=N,null,fade=t=in:st=0.05:d=0.45,setsar=1[s1]');
-    expect(graph[2]).toBe("[s0][s1]concat=n=2:v=1:a=0,setpts=N/30/TB,ass=filename='/d/c.ass',fade=t=in:st=0.05:d=0.3,fade=t=out:st=3.000:d=0.45,format=yuv420p[vout]");
+    // The dip's frames all go through (to 0.5 s, and a margin).
+    expect(graph[1]).toBe("[1:v]scale=270:480:force_original_aspect_ratio=increase,crop=270:480:exact=1,setsar=1,format=yuv420p,loop=loop=59:size=1:start=0,settb=1/30,setpts=N,select='between(n,0,17)+eq(n,59)',fade=t=in:st=0.05:d=0.45,setsar=1,setpts=PTS+45,ass=filename='/d/c.ass',setpts=PTS-45,fps=30,trim=end_frame=60[s1]");
+    expect(graph[2]).toBe('[s0][s1]concat=n=2:v=1:a=0,setpts=N/30/TB,fade=t=in:st=0.05:d=0.3,fade=t=out:st=3.000:d=0.45,format=yuv420p[vout]');
   });
 
   it('keeps a later part\'s captions at its place in the whole video, then restamps from zero', () => {
     const graph = buildVideoGraph({ width: 270, height: 480, fps: 30, scenes: [{ effectPreset: 'static', frames: 45 }], assFilterArg: "filename='/d/c.ass'", startFrame: 552 });
-    expect(graph.split(';')[1]).toBe("[s0]concat=n=1:v=1:a=0,setpts=(N+552)/30/TB,ass=filename='/d/c.ass',setpts=N/30/TB,format=yuv420p[vout]");
+    expect(graph.split(';')[0]).toMatch(/,setpts=PTS\+552,ass=filename='\/d\/c.ass',setpts=PTS-552\[s0\]$/);
+    expect(graph.split(';')[1]).toBe('[s0]concat=n=1:v=1:a=0,setpts=N/30/TB,format=yuv420p[vout]');
+  });
+
+  it('reads when captions change from the ASS events: appearing, going, every frame of a fade', () => {
+    const ass = [
+      'Dialogue: 1,0:00:00.00,0:00:00.40,Caption,,0,0,0,,one',
+      'Dialogue: 1,0:00:00.40,0:00:01.00,Caption,,0,0,0,,two, three',
+      'Dialogue: 2,0:00:00.15,0:00:02.00,OnScreen,,0,0,0,,{\\fad(120,120)}LABEL',
+    ].join('\n');
+    const events = assEventTimings(ass);
+    expect(events).toEqual([
+      { start: 0, end: 400, changingIn: 0, changingOut: 0 },
+      { start: 400, end: 1000, changingIn: 0, changingOut: 0 },
+      { start: 150, end: 2000, changingIn: 120, changingOut: 120 },
+    ]);
+    // Frame g shows trunc(g × 33.33…) ms: 0.40 s is frame 12, 1.00 s frame 30; the label
+    // appears at frame 5 (166 ms), fades in to frame 9 (300 ms ≥ 270), fades out from frame 57
+    // (1900 ms ≥ 1880) and is gone at frame 60.
+    expect(captionChangeFrames(events, 30, 0, 61)).toEqual([0, 5, 6, 7, 8, 9, 12, 30, 57, 58, 59, 60]);
+    expect(captionChangeFrames(events, 30, 10, 40)).toEqual([12, 30]);
   });
 
   it('splits scenes into parts of even encode cost, in order, frames adding up', () => {
@@ -123,7 +164,7 @@ describe('filter-graph builders', () => {
 
   it('builds the floor graph without motion or captions', () => {
     const graph = buildVideoGraph({ width: 270, height: 480, fps: 30, scenes: [{ effectPreset: 'slow_zoom_in', frames: 30 }], assFilterArg: null, motion: false });
-    expect(graph).toBe('[0:v]scale=270:480:force_original_aspect_ratio=increase,crop=270:480:exact=1,setsar=1,format=yuv420p,loop=loop=29:size=1:start=0,settb=1/30,setpts=N,null,setsar=1[s0];[s0]concat=n=1:v=1:a=0,setpts=N/30/TB,format=yuv420p[vout]');
+    expect(graph).toBe('[0:v]scale=270:480:force_original_aspect_ratio=increase,crop=270:480:exact=1,setsar=1,format=yuv420p,loop=loop=29:size=1:start=0,settb=1/30,setpts=N,setsar=1[s0];[s0]concat=n=1:v=1:a=0,setpts=N/30/TB,format=yuv420p[vout]');
   });
 
   it('ducks music under the padded voice, cut to the exact length; mixes down while metering, then masters', () => {
