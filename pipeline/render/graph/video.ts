@@ -33,6 +33,23 @@ export interface VideoGraphInput {
 export const FADES = { hold: 0.05, open: 0.3, scene: 0.45, close: 0.45 };
 
 /**
+ * The frames of a scene (starting at frame `at` of the video) that can differ from the one
+ * before: where its motion moves, its captions change (`captions`, frames of the video) or the
+ * `fade` preset's dip runs. Null when that is every frame, or when captions are burned in but
+ * where they change is not known.
+ */
+function keptFrames(preset: string, frames: number, at: number, input: VideoGraphInput, captions: Set<number> | null): number[] | null {
+  const moving = motionChangeFrames(preset, { width: input.width, height: input.height, frames });
+  if (!moving || (input.assFilterArg && !captions)) return null;
+  const keep = new Set(moving);
+  // The dip's last step lands a frame or two after its nominal end, by build: a margin of three.
+  const dipFrames = preset === 'fade' ? Math.ceil((FADES.hold + FADES.scene) * input.fps) + 3 : 0;
+  for (let n = 0; n < Math.min(dipFrames, frames); n++) keep.add(n);
+  for (let n = 0; captions && n < frames; n++) if (captions.has(at + n)) keep.add(n);
+  return keep.size < frames ? [...keep].sort((a, b) => a - b) : null;
+}
+
+/**
  * The video half of the render graph: each scene's still is scaled once, looped in the graph
  * (decoded once, not per frame), moved by its preset and captioned at its place in the video;
  * frames that would repeat the one before skip the moving and captioning and are repeated by
@@ -41,9 +58,8 @@ export const FADES = { hold: 0.05, open: 0.3, scene: 0.45, close: 0.45 };
  */
 export function buildVideoGraph(input: VideoGraphInput): string {
   const { width: w, height: h, fps } = input;
-  const start = input.startFrame ?? 0;
-  const captions = input.captionFrames ? new Set(input.captionFrames) : null;
-  let sceneStart = start;
+  const captions = input.captionFrames && input.assFilterArg ? new Set(input.captionFrames) : null;
+  let sceneStart = input.startFrame ?? 0;
   const chains = input.scenes.map((scene, i) => {
     const preset = input.motion === false ? 'static' : scene.effectPreset;
     const at = sceneStart;
@@ -55,21 +71,13 @@ export function buildVideoGraph(input: VideoGraphInput): string {
     const loop = `loop=loop=${scene.frames - 1}:size=1:start=0,settb=1/${fps},setpts=N`;
     const motion = buildMotionFilter(preset, { width: w, height: h, fps, frames: scene.frames, id: `m${i}` });
     // The `fade` preset rises from black at the scene's start (under the captions).
-    // (Its last step lands a frame or two after the nominal end, by build: a margin of three.)
-    const dipFrames = Math.ceil((FADES.hold + FADES.scene) * fps) + 3;
     const dip = preset === 'fade' ? `fade=t=in:st=${FADES.hold}:d=${FADES.scene}` : null;
-    // The frames that can differ from the one before: the motion's, the captions', the dip's.
-    const moving = motionChangeFrames(preset, { width: w, height: h, frames: scene.frames });
-    let keep: number[] | null = null;
-    if (input.motion !== false && moving && (captions || !input.assFilterArg)) {
-      const set = new Set(moving);
-      if (dip) for (let n = 0; n < Math.min(dipFrames, scene.frames); n++) set.add(n);
-      if (captions && input.assFilterArg) for (let n = 0; n < scene.frames; n++) if (captions.has(at + n)) set.add(n);
-      if (set.size < scene.frames) keep = [...set].sort((a, b) => a - b);
-    }
+    const keep = input.motion === false ? null : keptFrames(preset, scene.frames, at, input, captions);
     const select = keep ? `select='${frameSetExpr(keep)}'` : null;
-    // A preset that counts frames (pans) must see every one: the repeats are dropped after it.
+    // Motion runs in 4:2:0, so pans move in 2 px steps; 4:4:4 would allow 1 px but costs ~75%
+    // more render time (measured), and at ≤ 1 px per frame the difference is not visible.
     const steps = [fit, 'format=yuv420p', loop];
+    // A preset that counts frames (pans) must see every one: the repeats are dropped after it.
     if (select && !movesByFrameCount(preset)) steps.push(select);
     if (motion !== 'null') steps.push(motion);
     if (select && movesByFrameCount(preset)) steps.push(select);
@@ -79,8 +87,6 @@ export function buildVideoGraph(input: VideoGraphInput): string {
     // scene's own clock (ffmpeg 4's `fps` loses the last frame of a stream that starts later).
     if (input.assFilterArg) steps.push(...(at ? [`setpts=PTS+${at}`, `ass=${input.assFilterArg}`, `setpts=PTS-${at}`] : [`ass=${input.assFilterArg}`]));
     if (keep) steps.push(`fps=${fps}`, `trim=end_frame=${scene.frames}`);
-    // Motion runs in 4:2:0, so pans move in 2 px steps; 4:4:4 would allow 1 px but costs ~75%
-    // more render time (measured), and at ≤ 1 px per frame the difference is not visible.
     return `[${i}:v]${steps.join(',')}[s${i}]`;
   });
   const labels = input.scenes.map((_, i) => `[s${i}]`).join('');
