@@ -1,5 +1,6 @@
 import { createCanvas, loadImage, type SKRSContext2D } from '@napi-rs/canvas';
 import { registerCanvasFonts } from '../fonts';
+import { ART_TITLE } from './art';
 import { encodeOpaquePng } from './png';
 
 export interface StoryboardRequest {
@@ -108,9 +109,9 @@ export async function composeThumbnail(req: ThumbnailRequest): Promise<Buffer> {
   g.textBaseline = 'alphabetic';
   const lines = wrapLines(g, req.title.toUpperCase(), w * 0.84, 4);
   const lineH = 118 * s;
-  // The hook starts just under the art's key word and its underline (drawArt puts them at 42%
-  // and to ~47% of the height), a line's height lower, and runs down: four lines end near 76%.
-  const top = h * 0.54 + 104 * s * 0.75;
+  // The hook starts under the art's key word and its underline (which ends ~5% of the height
+  // below the word), a line's height lower, and runs down: four lines end near 76%.
+  const top = h * (ART_TITLE.y + 0.12) + 104 * s * 0.75;
   lines.forEach((line, k) => {
     g.lineWidth = 12 * s;
     g.strokeStyle = '#000000';
