@@ -12,6 +12,8 @@ export interface FfmpegRunOptions {
   onProgress?: (outSec: number) => void;
   /** Receives the child's peak resident memory (bytes) when it exits, where /proc allows. */
   onPeakRss?: (bytes: number) => void;
+  /** How much of stdout to keep (its end), in characters; 64 Ki unless the caller reads more. */
+  maxStdout?: number;
 }
 
 export class FfmpegError extends Error {
@@ -71,7 +73,8 @@ export function runFfmpeg(binary: string, args: string[], opts: FfmpegRunOptions
 
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
-      stdout = (stdout + chunk).slice(-65536);
+      stdout += chunk;
+      if (stdout.length > (opts.maxStdout ?? 65536)) stdout = stdout.slice(-(opts.maxStdout ?? 65536));
       if (!opts.onProgress) return;
       for (const m of chunk.matchAll(/out_time=(\d+):(\d+):(\d+(?:\.\d+)?)/g)) {
         opts.onProgress(Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { runFfmpeg } from './ffmpeg';
 import { parseEbur128 } from './graph/audio';
@@ -21,6 +22,8 @@ export interface QaReport {
     width?: number; height?: number; fps?: number; videoCodec?: string; profile?: string; pixFmt?: string;
     audioCodec?: string; sampleRate?: number; channels?: number; durationSec?: number; sizeBytes: number;
     loudnessI?: number; truePeak?: number; silences: number; faststart: boolean;
+    /** Where loudness, peak and silences were measured: this file, or its soundtrack (same packets). */
+    audioMeasuredFrom?: 'file' | 'soundtrack';
   };
 }
 
@@ -57,25 +60,63 @@ export function hasFaststart(path: string): boolean {
   }
 }
 
+/** The soundtrack's loudness, peaks and silences, tied to its exact packets by `packetsDigest`. */
+export interface AudioMeasure {
+  loudnessI?: number;
+  truePeak?: number;
+  silences: number;
+  /** SHA-1 over the CRC-32 of every audio packet, in order (`audioPacketsDigest`). */
+  packetsDigest: string;
+}
+
+/** One digest for a stream's packets from their CRC-32s (hex, in order), whatever printed them. */
+export function audioPacketsDigest(crcs: string[]): string {
+  return createHash('sha1').update(crcs.map((c) => c.toLowerCase()).join(',')).digest('hex');
+}
+
+const AUDIO_METER = 'ebur128=peak=true,silencedetect=n=-50dB:d=2';
+
+function readAudioMeter(stderr: string): Omit<AudioMeasure, 'packetsDigest'> {
+  const loudness = parseEbur128(stderr);
+  return { loudnessI: loudness.I, truePeak: loudness.peak, silences: (stderr.match(/silence_start/g) ?? []).length };
+}
+
+/**
+ * Decodes the first audio stream of `path` and meters it (integrated loudness, true peak, silences
+ * of 2 s or more) while the same pass copies its packets into a CRC-32 list: the digest lets a
+ * later check know a file carries exactly these packets (a stream-copied mux) without decoding it
+ * again. The renderer measures its soundtrack this way while the picture is still encoding.
+ */
+export async function measureAudio(ffmpeg: string, path: string, signal?: AbortSignal): Promise<AudioMeasure> {
+  const { stdout, stderr } = await runFfmpeg(ffmpeg, [
+    '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info', '-i', path,
+    '-map', '0:a:0', '-af', AUDIO_METER, '-f', 'null', '-',
+    '-map', '0:a:0', '-c', 'copy', '-f', 'framehash', '-hash', 'crc32', 'pipe:1',
+  ], { signal, maxStdout: 16 * 2 ** 20 });
+  // framehash lines: stream, dts, pts, duration, size, hash[, side data…]
+  const crcs = stdout.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(',')[5]!.trim());
+  return { ...readAudioMeter(stderr), packetsDigest: audioPacketsDigest(crcs) };
+}
+
 /**
  * Checks a finished video the way a platform would: resolution, frame rate, codecs and profile,
  * duration against the voice, loudness and true peak, no silence of 2 s or more, faststart.
+ * `audio`, when given, is a measurement of the soundtrack muxed into the file: it stands for the
+ * file's audio only if the file's audio packets are exactly those measured (same digest);
+ * otherwise the file's audio is decoded and measured here.
  */
-export async function checkVideo(bins: { ffmpeg: string; ffprobe: string }, path: string, want: QaExpectations, signal?: AbortSignal): Promise<QaReport> {
+export async function checkVideo(bins: { ffmpeg: string; ffprobe: string }, path: string, want: QaExpectations, signal?: AbortSignal, audio?: AudioMeasure): Promise<QaReport> {
   const problems: string[] = [];
   const sizeBytes = statSync(path).size;
   const measured: QaReport['measured'] = { sizeBytes, silences: 0, faststart: false };
-  // Loudness and silence are measured while ffprobe reads the container (two passes, two cores);
-  // the result only counts if the probe finds an audio stream.
-  const audioPass = runFfmpeg(
-    bins.ffmpeg,
-    ['-hide_banner', '-nostats', '-loglevel', 'info', '-i', path, '-vn', '-af', 'ebur128=peak=true:framelog=verbose,silencedetect=n=-50dB:d=2', '-f', 'null', '-'],
-    { signal },
-  );
-  audioPass.catch(() => undefined);
-  let probe: { streams?: ProbeStream[]; format?: { duration?: string } };
+  let probe: { streams?: (ProbeStream & { index?: number })[]; format?: { duration?: string }; packets?: { stream_index?: number; data_hash?: string }[] };
   try {
-    const { stdout } = await runFfmpeg(bins.ffprobe, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path], { signal });
+    const { stdout } = await runFfmpeg(bins.ffprobe, [
+      '-v', 'error', '-print_format', 'json', '-show_format', '-show_streams',
+      // Each packet's CRC-32 (of its data only), to compare the audio with the measured soundtrack.
+      ...(audio ? ['-show_entries', 'packet=stream_index,data_hash', '-show_data_hash', 'crc32'] : []),
+      path,
+    ], { signal, maxStdout: audio ? 16 * 2 ** 20 : undefined });
     probe = JSON.parse(stdout) as typeof probe;
   } catch (err) {
     return { ok: false, problems: [`The file is not a readable video (${(err as Error).message.slice(0, 200)}).`], measured };
@@ -97,11 +138,13 @@ export async function checkVideo(bins: { ffmpeg: string; ffprobe: string }, path
   if (!measured.faststart) problems.push('The file is not optimised for streaming (moov after mdat).');
 
   if (a) {
-    const { stderr } = await audioPass;
-    const loudness = parseEbur128(stderr);
-    measured.loudnessI = loudness.I;
-    measured.truePeak = loudness.peak;
-    measured.silences = (stderr.match(/silence_start/g) ?? []).length;
+    const crcs = (probe.packets ?? []).filter((p) => p.stream_index === a.index && p.data_hash).map((p) => p.data_hash!.replace(/^CRC32:/i, ''));
+    const same = audio !== undefined && crcs.length > 0 && audioPacketsDigest(crcs) === audio.packetsDigest;
+    const meter = same ? audio : readAudioMeter((await runFfmpeg(bins.ffmpeg, ['-hide_banner', '-nostats', '-loglevel', 'info', '-i', path, '-vn', '-af', AUDIO_METER, '-f', 'null', '-'], { signal })).stderr);
+    measured.audioMeasuredFrom = same ? 'soundtrack' : 'file';
+    measured.loudnessI = meter.loudnessI;
+    measured.truePeak = meter.truePeak;
+    measured.silences = meter.silences;
     if (measured.loudnessI === undefined || !Number.isFinite(measured.loudnessI) || Math.abs(measured.loudnessI - want.loudnessI) > want.loudnessTolerance) {
       problems.push(`Loudness is ${measured.loudnessI ?? '?'} LUFS, expected ${want.loudnessI} ±${want.loudnessTolerance}.`);
     }

@@ -10,6 +10,7 @@ import { assEventTimings, captionChangeFrames } from '../captions/changes';
 import { runFfmpeg } from '../ffmpeg';
 import { chatPartName, cleanPartials, finishedPartName, hashOf } from '../files';
 import { chatCopyName, chatCopyPlan } from '../fitSize';
+import { measureAudio } from '../qa';
 import { readTimeline } from './ttsGenerate';
 
 /**
@@ -201,8 +202,14 @@ export const ffmpegRender: RenderStep = {
       const voicePath = String(h.outputs.tts_generate?.voicePath);
       const musicPath = (h.outputs.music_build?.musicPath as string | undefined) ?? null;
       const mix = { voiceInput: 0, musicInput: musicPath ? 1 : null, totalSec, musicGain: MUSIC_GAIN, voicePath, musicPath };
-      const [master, parts] = await Promise.all([
-        guard(masterSoundtrack(services, mix, mixdownPath, audioPath, encode, signal)),
+      // The soundtrack is done long before the picture: its loudness check runs then, beside the
+      // encoding, instead of after the render (finalize_artifacts reuses it for the same packets).
+      const soundtrack = async () => {
+        const plan = await masterSoundtrack(services, mix, mixdownPath, audioPath, encode, signal);
+        return { plan, measured: await measureAudio(services.bins.ffmpeg, audioPath, signal) };
+      };
+      const [{ plan: master, measured: audioQa }, parts] = await Promise.all([
+        guard(soundtrack()),
         guard(encodeParts(job, h, hashOf(ffmpegRender.inputs(job, h.outputs, services)), scenes, images, { assFilterArg, captionFrames }, encode, chat, signal)),
       ]);
       await joinWithSoundtrack(services.bins.ffmpeg, job.dir, 'video', parts, audioPath, totalSec, mp4Path, signal);
@@ -211,7 +218,7 @@ export const ffmpegRender: RenderStep = {
       const wall = (Date.now() - started) / 1000;
       h.log(`Rendered ${totalSec.toFixed(1)} s of ${format.width}x${format.height} video in ${wall.toFixed(1)} s (${parts.length} parts; soundtrack gain ${master.gainDb} dB${master.limitDb === null ? '' : `, limited at ${master.limitDb} dBFS`}).`);
       cleanPartials(job.dir, { finishedParts: true });
-      return { mp4Path, ...(chatCopyPath ? { chatCopyPath } : {}), durationSec: totalSec, renderWallSec: wall, parts: parts.length, soundtrack: master };
+      return { mp4Path, ...(chatCopyPath ? { chatCopyPath } : {}), durationSec: totalSec, renderWallSec: wall, parts: parts.length, soundtrack: master, audioQa };
     } finally {
       // Half-written files go either way; finished parts stay only when the render did not finish.
       cleanPartials(job.dir);

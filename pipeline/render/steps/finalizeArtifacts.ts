@@ -1,10 +1,14 @@
 import { join } from 'node:path';
+import { z } from 'zod';
 import { readTopic, hashtagsFor } from '../../plan/topic';
 import type { RenderStep } from '../context';
 import { writeAtomic } from '../files';
 import { checkVideo } from '../qa';
 import { LOUDNESS } from './ffmpegRender';
 import { readTimeline } from './ttsGenerate';
+
+/** The soundtrack's measurement made by ffmpeg_render (absent in runs rendered before it was). */
+const audioMeasure = z.object({ loudnessI: z.number().optional(), truePeak: z.number().optional(), silences: z.number(), packetsDigest: z.string() });
 
 /** The run failed its output checks: the reasons are for people. */
 export class QaError extends Error {
@@ -43,7 +47,7 @@ export const finalizeArtifacts: RenderStep = {
         width: services.format.width, height: services.format.height, fps: services.format.fps,
         durationSec: Number(h.outputs.ffmpeg_render?.durationSec ?? timeline.totalSec),
         loudnessI: LOUDNESS.I, loudnessTolerance: 1.5, truePeakMax: -1,
-      }, h.signal),
+      }, h.signal, audioMeasure.safeParse(h.outputs.ffmpeg_render?.audioQa).data),
       services.pool.run('thumbnail', { image: images[0]!, title: hook, accent: job.pack.palette[2], width: 720, height: 1280 }, h.signal),
       services.pool.run('storyboard', {
         images,

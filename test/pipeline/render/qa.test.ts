@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBinaries } from '../../../pipeline/render/binaries';
-import { checkVideo } from '../../../pipeline/render/qa';
+import { checkVideo, measureAudio } from '../../../pipeline/render/qa';
 
 const bins = findBinaries();
 let dir: string;
@@ -56,5 +56,24 @@ describe('QA checks', () => {
     expect(text).toMatch(/silent stretch/);
     expect(text).toMatch(/Loudness is/);
     expect(text).toMatch(/not optimised for streaming/);
+  });
+
+  it('takes the soundtrack\'s measurement only for a file carrying exactly its audio packets', async () => {
+    const soundtrack = make('soundtrack.m4a', ['-f', 'lavfi', '-i', 'sine=f=330:d=3:sample_rate=48000', '-af', 'volume=-9dB', '-ac', '2', '-c:a', 'aac']);
+    const video = make('muxed.mp4', ['-f', 'lavfi', '-i', 'testsrc2=s=270x480:r=30:d=3', '-i', soundtrack, '-map', '0:v', '-map', '1:a', '-c:v', 'libx264', '-profile:v', 'high', '-pix_fmt', 'yuv420p', '-c:a', 'copy', '-movflags', '+faststart']);
+    const measured = await measureAudio(bins.ffmpeg, soundtrack);
+    const direct = await checkVideo(bins, video, want);
+    expect(direct.measured.audioMeasuredFrom).toBe('file');
+    expect(measured).toMatchObject({ loudnessI: direct.measured.loudnessI, truePeak: direct.measured.truePeak, silences: 0 });
+
+    // A deliberately different figure with the right digest shows the check took it as given...
+    const reused = await checkVideo(bins, video, want, undefined, { ...measured, loudnessI: -30 });
+    expect(reused.measured).toMatchObject({ audioMeasuredFrom: 'soundtrack', loudnessI: -30 });
+    expect(reused.problems.join(' ')).toMatch(/Loudness is -30 LUFS/);
+    // ...and the same figure for other packets (a re-encoded soundtrack) is ignored.
+    const reencoded = make('reencoded.mp4', ['-i', video, '-map', '0', '-c:v', 'copy', '-c:a', 'aac', '-b:a', '96k', '-movflags', '+faststart']);
+    const other = await checkVideo(bins, reencoded, want, undefined, { ...measured, loudnessI: -30 });
+    expect(other.measured.audioMeasuredFrom).toBe('file');
+    expect(other.measured.loudnessI).not.toBe(-30);
   });
 });

@@ -51,6 +51,12 @@ describe('render pipeline (small, offline, real ffmpeg)', () => {
     // The soundtrack's gain is corrected for what the limiter takes: on target, not just inside QA's ±1.5 LU.
     expect(Math.abs(qa.measured.loudnessI! + 14)).toBeLessThanOrEqual(0.5);
     expect(qa.measured.truePeak!).toBeLessThanOrEqual(-1);
+    // finalize_artifacts took the loudness measured on the soundtrack during the render (the file
+    // carries exactly its packets), and it is what decoding the finished file measures.
+    const exported = JSON.parse(readFileSync(a.exportJsonPath!, 'utf8')) as { qa: typeof qa.measured; hashtags: string[]; caption: string };
+    expect(qa.measured.audioMeasuredFrom).toBe('file');
+    expect(exported.qa.audioMeasuredFrom).toBe('soundtrack');
+    expect(exported.qa).toMatchObject({ loudnessI: qa.measured.loudnessI, truePeak: qa.measured.truePeak, silences: 0 });
 
     // Encoded in parallel parts, joined frame-exact (no frame lost or repeated at the seams),
     // and no part or soundtrack file left behind.
@@ -76,7 +82,6 @@ describe('render pipeline (small, offline, real ffmpeg)', () => {
     const ass = readFileSync(a.assPath!, 'utf8');
     expect(ass).toContain('\\{\\\u2060AN8\\} LITERAL');
     expect(readFileSync(a.srtPath!, 'utf8')).toMatch(/Octopuses have three hearts\./);
-    const exported = JSON.parse(readFileSync(a.exportJsonPath!, 'utf8'));
     expect(exported.hashtags).toContain('#octopuses');
     expect(exported.caption).toMatch(/#science/);
   });
