@@ -50,7 +50,15 @@ const MODIFIERS = wordSet(
   'same main common popular obvious closer bigger smaller better worse stranger deeper simpler higher lower plain single huge',
   'hard first last final early late long short high low full free open most least',
 );
-const isModifier = (w: string) => MODIFIERS.has(w.toLowerCase()) || /(ous|ful|est|ing|ed)$/i.test(w);
+/** Nouns the describing-word endings below would misread ("the forest", "a seed"). */
+const SUFFIX_NOUNS = wordSet(
+  'forest interest chest nest test quest guest west contest protest harvest conquest request crest',
+  'bed seed shed speed breed creed greed weed reed feed sled thread bread head steed deed hundred',
+);
+const isModifier = (w: string) => {
+  const lower = w.toLowerCase();
+  return MODIFIERS.has(lower) || (!SUFFIX_NOUNS.has(lower) && /(ous|ful|est|ing|ed)$/.test(lower));
+};
 
 /**
  * The nouns `text` names, in order: a word that could stand for a subject right after a

@@ -56,6 +56,8 @@ describe('topic reading', () => {
     expect(subjectWords('The usual explanation skips the most interesting part. Keep going, because the pattern repeats.')).toEqual(['explanation', 'pattern']);
     expect(subjectWords('Another clue sits right in front of us. It turns out the obvious answer was wrong, and the evidence agrees.')).toEqual(['evidence']);
     expect(subjectWords('This one deserves a closer look at the three hearts')).toEqual([]);
+    // Nouns with a describing word's ending still count; the describing words themselves do not.
+    expect(subjectWords('Deep in the forest, a seed waits. The famous tree guards the oldest secret.')).toEqual(['forest', 'seed', 'tree', 'secret']);
     expect(isSubjectWord('hearts')).toBe(true);
     for (const w of ['three', 'because', 'really', 'interesting', 'makes', '42']) expect(isSubjectWord(w)).toBe(false);
   });
