@@ -70,9 +70,10 @@ interface EncodedPart {
 /**
  * Encodes the scenes as parts (each its own ffmpeg: stills looped in the graph with their
  * motion, captions burned in at the part's place in the video), a few at a time, reporting
- * combined progress. Returns the parts in video order.
+ * combined progress. `onLaneFree` is called when a lane finds no part left to take (a core is
+ * about to idle while the others finish). Returns the parts in video order.
  */
-async function encodeParts(job: RenderJob, h: StepHelpers, inputsKey: string, scenes: VideoScene[], images: string[], captions: { assFilterArg: string; captionFrames: number[] }, encode: EncodeSettings, chat: ChatCopy | null, signal: AbortSignal): Promise<EncodedPart[]> {
+async function encodeParts(job: RenderJob, h: StepHelpers, inputsKey: string, scenes: VideoScene[], images: string[], captions: { assFilterArg: string; captionFrames: number[] }, encode: EncodeSettings, chat: ChatCopy | null, signal: AbortSignal, onLaneFree: () => void): Promise<EncodedPart[]> {
   const { services } = h;
   const { format } = services;
   const plan = partPlan(scenes.length);
@@ -129,6 +130,7 @@ async function encodeParts(job: RenderJob, h: StepHelpers, inputsKey: string, sc
   const results: EncodedPart[] = new Array(parts.length);
   await Promise.all(Array.from({ length: plan.lanes }, async () => {
     for (let k = queue.shift(); k !== undefined && !signal.aborted; k = queue.shift()) results[k] = await encodePart(k);
+    onLaneFree();
   }));
   if (signal.aborted) throw signal.reason;
   if (reused) h.log(`Reused ${reused} of ${parts.length} video parts finished before the render stopped.`);
@@ -202,18 +204,20 @@ export const ffmpegRender: RenderStep = {
       const voicePath = String(h.outputs.tts_generate?.voicePath);
       const musicPath = (h.outputs.music_build?.musicPath as string | undefined) ?? null;
       const mix = { voiceInput: 0, musicInput: musicPath ? 1 : null, totalSec, musicGain: MUSIC_GAIN, voicePath, musicPath };
-      // The soundtrack is done long before the picture: its loudness check runs then, beside the
-      // encoding, instead of after the render (finalize_artifacts reuses it for the same packets).
-      const soundtrack = async () => {
-        const plan = await masterSoundtrack(services, mix, mixdownPath, audioPath, encode, signal);
-        return { plan, measured: await measureAudio(services.bins.ffmpeg, audioPath, signal) };
-      };
-      const [{ plan: master, measured: audioQa }, parts] = await Promise.all([
-        guard(soundtrack()),
-        guard(encodeParts(job, h, hashOf(ffmpegRender.inputs(job, h.outputs, services)), scenes, images, { assFilterArg, captionFrames }, encode, chat, signal)),
+      let laneFree!: () => void;
+      const coreIdles = new Promise<void>((resolve) => (laneFree = resolve));
+      const mastered = guard(masterSoundtrack(services, mix, mixdownPath, audioPath, encode, signal));
+      // The soundtrack's loudness check (finalize_artifacts reuses it for the same packets) waits
+      // for the first core the picture no longer needs: the last part and the join leave one idle.
+      const measured = guard(mastered.then(() => coreIdles).then(() => measureAudio(services.bins.ffmpeg, audioPath, signal)));
+      measured.catch(() => undefined);
+      const [master, parts] = await Promise.all([
+        mastered,
+        guard(encodeParts(job, h, hashOf(ffmpegRender.inputs(job, h.outputs, services)), scenes, images, { assFilterArg, captionFrames }, encode, chat, signal, laneFree)),
       ]);
       await joinWithSoundtrack(services.bins.ffmpeg, job.dir, 'video', parts, audioPath, totalSec, mp4Path, signal);
       const chatCopyPath = chat ? await joinChatCopy(job.dir, chat, parts, audioPath, totalSec, mp4Path, services.bins.ffmpeg, signal) : null;
+      const audioQa = await measured;
       if (chat) h.log(chatCopyPath ? `Made a ${chat.width}x${chat.height} copy for the chat's ${(chat.limitBytes / 2 ** 20).toFixed(0)} MiB upload limit.` : 'The video fits the chat\'s upload limit as it is.');
       const wall = (Date.now() - started) / 1000;
       h.log(`Rendered ${totalSec.toFixed(1)} s of ${format.width}x${format.height} video in ${wall.toFixed(1)} s (${parts.length} parts; soundtrack gain ${master.gainDb} dB${master.limitDb === null ? '' : `, limited at ${master.limitDb} dBFS`}).`);
