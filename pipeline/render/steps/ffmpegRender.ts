@@ -208,8 +208,13 @@ export const ffmpegRender: RenderStep = {
       const coreIdles = new Promise<void>((resolve) => (laneFree = resolve));
       const mastered = guard(masterSoundtrack(services, mix, mixdownPath, audioPath, encode, signal));
       // The soundtrack's loudness check (finalize_artifacts reuses it for the same packets) waits
-      // for the first core the picture no longer needs: the last part and the join leave one idle.
-      const measured = guard(mastered.then(() => coreIdles).then(() => measureAudio(services.bins.ffmpeg, audioPath, signal)));
+      // for the first core the picture no longer needs. A failed measurement costs only speed: QA
+      // then decodes the video's audio itself.
+      const measured = mastered.then(() => coreIdles).then(() => measureAudio(services.bins.ffmpeg, audioPath, signal)).catch((err: unknown) => {
+        if (signal.aborted) throw err;
+        h.log(`The soundtrack could not be measured ahead of the checks (${(err as Error).message.slice(0, 200)}); they will measure the video instead.`, 'warn');
+        return undefined;
+      });
       measured.catch(() => undefined);
       const [master, parts] = await Promise.all([
         mastered,

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getRun, queueRunForPlan } from '../../../db/repos/runs';
@@ -10,6 +10,7 @@ import { checkVideo } from '../../../pipeline/render/qa';
 import { runFfmpeg } from '../../../pipeline/render/ffmpeg';
 import { sceneCuts } from '../../../pipeline/render/graph/segments';
 import { framesFor } from '../../../pipeline/render/graph/video';
+import { findBinaries } from '../../../pipeline/render/binaries';
 import { makeRenderHarness, queueShortRun, type RenderHarness } from '../../support/render';
 
 let h: RenderHarness;
@@ -102,5 +103,27 @@ describe('render pipeline (small, offline, real ffmpeg)', () => {
     const after = await counts();
     expect(after.tts - before.tts).toBe(1);
     expect(after.images - before.images).toBe(1);
+  });
+
+  it('a soundtrack that cannot be measured ahead costs only speed: QA measures the video itself', async () => {
+    // ffmpeg as installed, except that it fails the render's early soundtrack measurement (the
+    // only call that writes packet checksums) as a broken or older build might.
+    const real = findBinaries({ ffmpegPath: process.env.FFMPEG_PATH, ffprobePath: process.env.FFPROBE_PATH });
+    const wrapper = join(h.dataDir, 'ffmpeg-without-framehash');
+    writeFileSync(wrapper, `#!/bin/sh\nfor a in "$@"; do [ "$a" = framehash ] && { echo "framehash: not here" >&2; exit 1; }; done\nexec '${real.ffmpeg}' "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    const h2 = await makeRenderHarness({ FFMPEG_PATH: wrapper, FFPROBE_PATH: real.ffprobe });
+    try {
+      const run = await queueShortRun(h2);
+      const outputs = await executeRun(h2.services, run.id, { signal: new AbortController().signal });
+      expect(outputs.ffmpeg_render?.audioQa).toBeUndefined();
+      const exported = JSON.parse(readFileSync(String(outputs.finalize_artifacts?.exportJsonPath), 'utf8')) as { qa: { audioMeasuredFrom: string; loudnessI: number } };
+      expect(exported.qa.audioMeasuredFrom).toBe('file');
+      expect(Math.abs(exported.qa.loudnessI + 14)).toBeLessThanOrEqual(0.5);
+      const logs = (await getRun(h2.db.prisma, run.id)).logs;
+      expect(logs.some((l) => l.level === 'warn' && /could not be measured ahead/.test(l.message))).toBe(true);
+    } finally {
+      await h2.dispose();
+    }
   });
 });
