@@ -109,6 +109,11 @@ export async function checkVideo(bins: { ffmpeg: string; ffprobe: string }, path
   const problems: string[] = [];
   const sizeBytes = statSync(path).size;
   const measured: QaReport['measured'] = { sizeBytes, silences: 0, faststart: false };
+  const decodeAudio = async () => readAudioMeter((await runFfmpeg(bins.ffmpeg, ['-hide_banner', '-nostats', '-loglevel', 'info', '-i', path, '-vn', '-af', AUDIO_METER, '-f', 'null', '-'], { signal })).stderr);
+  // With no soundtrack measurement to compare, the file's audio is decoded while ffprobe reads the
+  // container (two passes, two cores); the result counts only if the probe finds an audio stream.
+  const early = audio ? undefined : decodeAudio();
+  early?.catch(() => undefined);
   let probe: { streams?: (ProbeStream & { index?: number })[]; format?: { duration?: string }; packets?: { stream_index?: number; data_hash?: string }[] };
   try {
     const { stdout } = await runFfmpeg(bins.ffprobe, [
@@ -140,7 +145,7 @@ export async function checkVideo(bins: { ffmpeg: string; ffprobe: string }, path
   if (a) {
     const crcs = (probe.packets ?? []).filter((p) => p.stream_index === a.index && p.data_hash).map((p) => p.data_hash!.replace(/^CRC32:/i, ''));
     const same = audio !== undefined && crcs.length > 0 && audioPacketsDigest(crcs) === audio.packetsDigest;
-    const meter = same ? audio : readAudioMeter((await runFfmpeg(bins.ffmpeg, ['-hide_banner', '-nostats', '-loglevel', 'info', '-i', path, '-vn', '-af', AUDIO_METER, '-f', 'null', '-'], { signal })).stderr);
+    const meter = same ? audio : await (early ?? decodeAudio());
     measured.audioMeasuredFrom = same ? 'soundtrack' : 'file';
     measured.loudnessI = meter.loudnessI;
     measured.truePeak = meter.truePeak;
