@@ -74,7 +74,12 @@ export function audioPacketsDigest(crcs: string[]): string {
   return createHash('sha1').update(crcs.map((c) => c.toLowerCase()).join(',')).digest('hex');
 }
 
-const AUDIO_METER = 'ebur128=peak=true,silencedetect=n=-50dB:d=2';
+/**
+ * Loudness, true peak and silences of 2 s or more. `framelog=verbose`: an audio-only `ebur128`
+ * otherwise prints a line every 100 ms at `info`, and the stderr tail kept would lose the early
+ * `silence_start` lines of a long soundtrack.
+ */
+const AUDIO_METER = 'ebur128=peak=true:framelog=verbose,silencedetect=n=-50dB:d=2';
 
 function readAudioMeter(stderr: string): Omit<AudioMeasure, 'packetsDigest'> {
   const loudness = parseEbur128(stderr);

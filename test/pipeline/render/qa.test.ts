@@ -76,4 +76,15 @@ describe('QA checks', () => {
     expect(other.measured.audioMeasuredFrom).toBe('file');
     expect(other.measured.loudnessI).not.toBe(-30);
   });
+
+  it('finds a silence early in a long soundtrack, measured from the file or ahead from the soundtrack', async () => {
+    // 3 s of silence, then 30 s of tone: the silence is reported long before the end of the pass.
+    const soundtrack = make('gap.m4a', ['-f', 'lavfi', '-i', 'sine=f=330:d=33:sample_rate=48000', '-af', "volume='if(between(t,0,3),0,0.3)':eval=frame", '-ac', '2', '-c:a', 'aac']);
+    const video = make('gap.mp4', ['-f', 'lavfi', '-i', 'testsrc2=s=270x480:r=30:d=33', '-i', soundtrack, '-map', '0:v', '-map', '1:a', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'copy']);
+    const long = { ...want, durationSec: 33 };
+    expect((await checkVideo(bins, video, long)).measured.silences).toBe(1);
+    const ahead = await measureAudio(bins.ffmpeg, soundtrack);
+    expect(ahead.silences).toBe(1);
+    expect((await checkVideo(bins, video, long, undefined, ahead)).problems.join(' ')).toMatch(/1 silent stretch/);
+  });
 });
