@@ -17,7 +17,7 @@ export const NARRATION: Record<Exclude<BeatKind, 'hook' | 'cta'>, string[]> = {
     'The popular version of this story is only half of it.',
     'Before the details, one thing needs to be clear.',
     'The question is simple: {topic}.',
-    '{Topic} sounds like trivia, but it is not.',
+    'The story of {topic} sounds like trivia, but it is not.',
   ],
   setup: [
     'It began quietly, the way these things usually do.',
@@ -49,11 +49,11 @@ export const NARRATION: Record<Exclude<BeatKind, 'hook' | 'cta'>, string[]> = {
     'The truth was hiding in plain sight all along.',
     'It turns out the obvious explanation was wrong.',
     'What happened next surprised everyone.',
-    'This is where {topic} takes a turn.',
+    'This is where the story of {topic} takes a turn.',
   ],
   payoff: [
     'So the answer is more surprising than it first appears.',
-    'That is why {keyword} still matters today.',
+    'That is why the story of {keyword} still matters today.',
     'Once you see it, you cannot unsee it.',
     'And that changes how you look at {keyword}.',
     'Put it all together and the picture finally makes sense.',

@@ -27,7 +27,7 @@ export const PACKS: NichePack[] = [
       'The strangest part of {keyword} is not what you think.',
       'Everyone laughed about {keyword}. Then the evidence showed up.',
       'This is the story of {keyword}, and it gets worse.',
-      'Stay until the end. {Topic} has one more secret.',
+      'Stay until the end: the story of {topic} has one more secret.',
       'If you ever wondered about {keyword}, you were right to be scared.',
     ],
     outro: ['Would you have stayed? Tell me in the comments, and follow for the next story.', 'Follow for another one tomorrow night, if you dare.'],
