@@ -118,8 +118,16 @@ export function readTopic(topic: string): TopicReading {
       proper = run.join(' ');
     }
   }
-  const noun = contentWords.find((w) => !VERBS.has(w.toLowerCase()) && !/ly$/.test(w)) ?? contentWords[0];
-  const keyword = proper ?? (noun ? (/^\p{Lu}\p{Ll}/u.test(noun) && words[0] === noun ? noun.toLowerCase() : noun) : text);
+  const isNounLike = (w: string) => !VERBS.has(w.toLowerCase()) && !/ly$/.test(w);
+  const noun = contentWords.find(isNounLike) ?? contentWords[0];
+  // A topic that is itself a short noun phrase keeps it whole: "black holes", not "black". A
+  // question ("why cats purr") stops at its noun: the next word may be a verb no list names.
+  const start = noun ? words.findIndex((w) => bareWord(w) === noun) : -1;
+  const tail = start >= 0 ? words.slice(start).map(bareWord) : [];
+  const phrase = !questionWord && tail.length > 1 && tail.length <= 3 && tail.every((w) => contentWords.includes(w) && isNounLike(w) && !NUMBER_WORDS.has(w.toLowerCase()))
+    ? tail.join(' ')
+    : noun;
+  const keyword = proper ?? (phrase ? (/^\p{Lu}\p{Ll}/u.test(phrase) && start === 0 ? phrase[0]!.toLowerCase() + phrase.slice(1) : phrase) : text);
   return { text, headline: capitalise(text), questionWord, keyword, contentWords };
 }
 

@@ -50,6 +50,11 @@ describe('topic reading', () => {
     expect(readTopic('why octopuses have three hearts')).toMatchObject({ questionWord: 'why', keyword: 'octopuses' });
     expect(readTopic('the Dyatlov Pass incident').keyword).toBe('Dyatlov Pass');
     expect(readTopic('how to save money on groceries').keyword).toBe('money');
+    // A topic that is a short noun phrase is its own key phrase; a question stops at its noun.
+    expect(readTopic('Black holes').keyword).toBe('black holes');
+    expect(readTopic('deep sea creatures').keyword).toBe('deep sea creatures');
+    expect(readTopic('why cats purr').keyword).toBe('cats');
+    expect(readTopic('the history of coffee').keyword).toBe('history');
   });
 
   it('names nouns after a determiner (and one describing word), not verbs, counts or filler', () => {
