@@ -42,6 +42,12 @@ export function isSubjectWord(word: string): boolean {
   return w.length > 2 && !/^\p{N}+$/u.test(w) && !STOPWORDS.has(w) && !VERBS.has(w) && !NUMBER_WORDS.has(w) && !FILLER.has(w) && !/(ly|ing)$/.test(w);
 }
 
+/** Nouns that frame a subject rather than name it: "the history of coffee", "the science of sleep". */
+const FRAMING_NOUNS = wordSet(
+  'history science story stories secret secrets truth psychology origin origins rise fall future power art physics biology',
+  'chemistry mystery evolution economics philosophy benefits dangers myth myths legend life world',
+);
+
 const DETERMINERS = wordSet('the a an this these those its their our your my his her another every each some no whose');
 
 /** Words that describe a noun rather than name one: "the usual explanation", "a closer look". */
@@ -108,26 +114,37 @@ export function readTopic(topic: string): TopicReading {
   const questionWord = ['why', 'how', 'what', 'when', 'where', 'who', 'which'].includes(lowerFirst) ? lowerFirst : undefined;
   const contentWords = words.map(bareWord).filter((w) => w.length > 1 && !STOPWORDS.has(w.toLowerCase()));
 
-  // A run of capitalised words after the first word is a proper noun: "the Dyatlov Pass incident".
+  const bare = words.map(bareWord);
+  const isNounLike = (w: string) => contentWords.includes(w) && !VERBS.has(w.toLowerCase()) && !/ly$/.test(w) && !NUMBER_WORDS.has(w.toLowerCase());
+  // The key phrase from word i: the rest of the topic when that is a short run of naming and
+  // describing words ("black holes", "Roman empire"), else word i alone. A question stops at the
+  // word: in "why cats purr" the next word may be a verb no list names.
+  const phraseFrom = (i: number) => {
+    const tail = bare.slice(i);
+    return !questionWord && tail.length <= 3 && tail.every(isNounLike) ? tail.join(' ') : bare[i]!;
+  };
+
+  // A run of capitalised words after the first word is a proper noun: "the Dyatlov Pass incident";
+  // a single capitalised word may describe the noun after it ("the Roman empire").
   let proper: string | undefined;
   for (let i = 1; i < words.length && !proper; i++) {
-    const w = bareWord(words[i]!);
+    const w = bare[i]!;
     if (/^\p{Lu}/u.test(w) && !STOPWORDS.has(w.toLowerCase())) {
-      const run = [w];
-      for (let j = i + 1; j < words.length && /^\p{Lu}/u.test(bareWord(words[j]!)); j++) run.push(bareWord(words[j]!));
-      proper = run.join(' ');
+      let j = i + 1;
+      while (j < words.length && /^\p{Lu}/u.test(bare[j]!)) j++;
+      proper = j === i + 1 ? phraseFrom(i) : bare.slice(i, j).join(' ');
     }
   }
-  const isNounLike = (w: string) => !VERBS.has(w.toLowerCase()) && !/ly$/.test(w);
-  const noun = contentWords.find(isNounLike) ?? contentWords[0];
-  // A topic that is itself a short noun phrase keeps it whole: "black holes", not "black". A
-  // question ("why cats purr") stops at its noun: the next word may be a verb no list names.
-  const start = noun ? words.findIndex((w) => bareWord(w) === noun) : -1;
-  const tail = start >= 0 ? words.slice(start).map(bareWord) : [];
-  const phrase = !questionWord && tail.length > 1 && tail.length <= 3 && tail.every((w) => contentWords.includes(w) && isNounLike(w) && !NUMBER_WORDS.has(w.toLowerCase()))
-    ? tail.join(' ')
-    : noun;
-  const keyword = proper ?? (phrase ? (/^\p{Lu}\p{Ll}/u.test(phrase) && start === 0 ? phrase[0]!.toLowerCase() + phrase.slice(1) : phrase) : text);
+  let at = bare.findIndex(isNounLike);
+  if (at < 0) at = bare.findIndex((w) => contentWords.includes(w));
+  // "the history of coffee" is about coffee: a framing noun hands over to what follows "of".
+  if (at >= 0 && FRAMING_NOUNS.has(bare[at]!.toLowerCase()) && ['of', 'behind'].includes(bare[at + 1]?.toLowerCase() ?? '')) {
+    // After "of" a word names a thing even where it could be a verb ("the science of sleep").
+    const next = bare.findIndex((w, k) => k > at + 1 && contentWords.includes(w));
+    if (next > 0) at = next;
+  }
+  const phrase = at >= 0 ? phraseFrom(at) : undefined;
+  const keyword = proper ?? (phrase ? (/^\p{Lu}\p{Ll}/u.test(phrase) && at === 0 ? phrase[0]!.toLowerCase() + phrase.slice(1) : phrase) : text);
   return { text, headline: capitalise(text), questionWord, keyword, contentWords };
 }
 

@@ -54,7 +54,10 @@ describe('topic reading', () => {
     expect(readTopic('Black holes').keyword).toBe('black holes');
     expect(readTopic('deep sea creatures').keyword).toBe('deep sea creatures');
     expect(readTopic('why cats purr').keyword).toBe('cats');
-    expect(readTopic('the history of coffee').keyword).toBe('history');
+    expect(readTopic('the history of coffee').keyword).toBe('coffee');
+    expect(readTopic('the science of sleep').keyword).toBe('sleep');
+    expect(readTopic('the Roman empire').keyword).toBe('Roman empire');
+    expect(readTopic('the history of the Roman empire').keyword).toBe('Roman empire');
   });
 
   it('names nouns after a determiner (and one describing word), not verbs, counts or filler', () => {
