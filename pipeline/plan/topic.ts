@@ -152,7 +152,8 @@ export function readTopic(topic: string): TopicReading {
 export function hashtagsFor(reading: TopicReading, packId: string, max = 6): string[] {
   const tags = [
     reading.keyword.replace(/\s+/g, ''),
-    ...reading.contentWords.filter((w) => !NUMBER_WORDS.has(w.toLowerCase())).map((w) => w.replace(/[^\p{L}\p{N}]/gu, '')),
+    // The key phrase's own words would only split it again: #blackholes, not #black #holes.
+    ...reading.contentWords.filter((w) => !NUMBER_WORDS.has(w.toLowerCase()) && !(reading.keyword.includes(' ') && reading.keyword.split(' ').includes(w))).map((w) => w.replace(/[^\p{L}\p{N}]/gu, '')),
     packId.replace(/_/g, ''),
     'shorts',
   ]

@@ -72,6 +72,8 @@ describe('topic reading', () => {
 
   it('makes hashtags from the subject, never from a count', () => {
     expect(hashtagsFor(readTopic('why octopuses have three hearts'), 'science')).toEqual(['#octopuses', '#hearts', '#science', '#shorts']);
+    expect(hashtagsFor(readTopic('black holes'), 'science')).toEqual(['#blackholes', '#science', '#shorts']);
+    expect(hashtagsFor(readTopic('the Dyatlov Pass incident'), 'mystery')).toEqual(['#dyatlovpass', '#incident', '#mystery', '#shorts']);
   });
 });
 
