@@ -26,11 +26,14 @@ export const TASKS = {
   warm: async (a: { speech: boolean }) => {
     let speechCalls = 0;
     if (a.speech) {
-      const until = Date.now() + 3000;
+      // Three seconds of warming once the engine has loaded (on a busy machine the load alone
+      // can take that long, and a warm-up that ends there leaves the engine cold).
+      let until = Infinity;
       for (; speechCalls < 10 && Date.now() < until && !jobsWaiting(); speechCalls++) {
         const started = performance.now();
         const { durationSec } = await speakOffline(WARM_UP_TEXT, { voice: 'alloy', language: 'en', wpm: 160 });
         if ((performance.now() - started) / durationSec < 6) break; // ms per second of speech
+        if (speechCalls === 0) until = Date.now() + 3000;
       }
     }
     await drawArt({ width: 90, height: 160, palette: ['#000000', '#333333', '#ffffff'], title: 'ok', subtitle: '', seed: 'warm', sceneNumber: 1 });
