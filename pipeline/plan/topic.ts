@@ -150,10 +150,12 @@ export function readTopic(topic: string): TopicReading {
 
 /** Up to `max` hashtags from the topic's content words and the pack. */
 export function hashtagsFor(reading: TopicReading, packId: string, max = 6): string[] {
+  // The key phrase's own words would only split it again: #blackholes, not #black #holes.
+  const phraseWords = reading.keyword.split(' ');
+  const inPhrase = (w: string) => phraseWords.length > 1 && phraseWords.includes(w);
   const tags = [
     reading.keyword.replace(/\s+/g, ''),
-    // The key phrase's own words would only split it again: #blackholes, not #black #holes.
-    ...reading.contentWords.filter((w) => !NUMBER_WORDS.has(w.toLowerCase()) && !(reading.keyword.includes(' ') && reading.keyword.split(' ').includes(w))).map((w) => w.replace(/[^\p{L}\p{N}]/gu, '')),
+    ...reading.contentWords.filter((w) => !NUMBER_WORDS.has(w.toLowerCase()) && !inPhrase(w)).map((w) => w.replace(/[^\p{L}\p{N}]/gu, '')),
     packId.replace(/_/g, ''),
     'shorts',
   ]

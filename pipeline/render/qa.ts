@@ -79,6 +79,9 @@ export function audioPacketsDigest(crcs: string[]): string {
  * otherwise prints a line every 100 ms at `info`, and the stderr tail kept would lose the early
  * `silence_start` lines of a long soundtrack.
  */
+/** Enough stdout for a per-packet listing of a long video (the default keeps only 64 KiB). */
+const PACKET_LISTING = 16 * 2 ** 20;
+
 const AUDIO_METER = 'ebur128=peak=true:framelog=verbose,silencedetect=n=-50dB:d=2';
 
 function readAudioMeter(stderr: string): Omit<AudioMeasure, 'packetsDigest'> {
@@ -97,7 +100,7 @@ export async function measureAudio(ffmpeg: string, path: string, signal?: AbortS
     '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info', '-i', path,
     '-map', '0:a:0', '-af', AUDIO_METER, '-f', 'null', '-',
     '-map', '0:a:0', '-c', 'copy', '-f', 'framehash', '-hash', 'crc32', 'pipe:1',
-  ], { signal, maxStdout: 16 * 2 ** 20 });
+  ], { signal, maxStdout: PACKET_LISTING });
   // framehash lines: stream, dts, pts, duration, size, hash[, side data…]
   const crcs = stdout.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(',')[5]!.trim());
   return { ...readAudioMeter(stderr), packetsDigest: audioPacketsDigest(crcs) };
@@ -126,7 +129,7 @@ export async function checkVideo(bins: { ffmpeg: string; ffprobe: string }, path
       // Each packet's CRC-32 (of its data only), to compare the audio with the measured soundtrack.
       ...(audio ? ['-show_entries', 'packet=stream_index,data_hash', '-show_data_hash', 'crc32'] : []),
       path,
-    ], { signal, maxStdout: audio ? 16 * 2 ** 20 : undefined });
+    ], { signal, maxStdout: audio ? PACKET_LISTING : undefined });
     probe = JSON.parse(stdout) as typeof probe;
   } catch (err) {
     return { ok: false, problems: [`The file is not a readable video (${(err as Error).message.slice(0, 200)}).`], measured };
