@@ -1,4 +1,4 @@
-import { buildMotionFilter, frameSetExpr, motionChangeFrames, movesByFrameCount, sourceSize } from './motion';
+import { buildMotionFilter, fitSize, frameSetExpr, motionChangeFrames, movesByFrameCount } from './motion';
 
 export interface VideoScene {
   effectPreset: string;
@@ -64,7 +64,7 @@ export function buildVideoGraph(input: VideoGraphInput): string {
     const preset = input.motion === false ? 'static' : scene.effectPreset;
     const at = sceneStart;
     sceneStart += scene.frames;
-    const src = sourceSize(preset, w, h);
+    const src = fitSize(preset, w, h);
     // Cut from the middle to the pixel (`exact`: an odd margin would otherwise round to even).
     const fit = `scale=${src.width}:${src.height}:force_original_aspect_ratio=increase,crop=${src.width}:${src.height}:exact=1,setsar=1`;
     // Frame times in whole frames: a still's own time base (1/25 for images) would round them.

@@ -133,11 +133,11 @@ describe.each(ffmpegs)('motion on %s', (ffmpeg) => {
 
   it('a full-size zoom of ~9 s (145 size steps) runs and keeps its frame count', () => {
     // Small test renders have few size steps; this is the length where a long select expression
-    // once broke ffmpeg 5. Grey frames at the zoom's source size stand in for the still.
+    // once broke ffmpeg 5. Grey frames at the frame size stand in for the fitted still.
     const frames = 261;
     const spec = { width: 1080, height: 1920, fps: 30, frames, id: 'z' };
     const zoom = `select='${frameSetExpr(motionChangeFrames('slow_zoom_in', spec)!)}',${buildMotionFilter('slow_zoom_in', spec)},fps=30,trim=end_frame=${frames}`;
-    const crc = execFileSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `color=c=gray:s=1242x2208:r=30,trim=end_frame=${frames}`,
+    const crc = execFileSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `color=c=gray:s=1080x1920:r=30,trim=end_frame=${frames}`,
       '-filter_complex', `[0:v]format=gray,settb=1/30,setpts=N,${zoom}`, '-f', 'framecrc', '-']).toString();
     const lines = crc.split('\n').filter((l) => l && !l.startsWith('#'));
     expect(lines).toHaveLength(frames);
