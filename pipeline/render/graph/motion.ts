@@ -2,9 +2,15 @@ export interface MotionSpec {
   width: number;
   height: number;
   fps: number;
+  /** Frames the whole scene lasts: the motion runs over all of them. */
   frames: number;
   /** Names this scene's filters in the graph (commands are sent to them by name). */
   id: string;
+  /**
+   * Where the filtered frames start in the scene (a piece of a scene split between two parts
+   * of the video): the filter's frame 0 is the scene's frame `from`. 0 when omitted.
+   */
+  from?: number;
 }
 
 /** How much bigger than the frame a preset needs its source (room to move). */
@@ -75,23 +81,25 @@ function zoomChanges(sizes: { width: number; height: number }[]): number[] {
  * ffmpeg 5 (and even there the crop keeps the first frame's bounds, pinning a zoom-in to the
  * top-left corner), so the sizes are worked out here and sent to named `scale` and `crop`
  * filters as commands, timed by the frame they are for — so frames that repeat the one before
- * may be left out upstream (see `motionChangeFrames`). Same result on every ffmpeg ≥ 4.1. `exact` crops odd offsets too (luma
- * stays centred; chroma, at half resolution, within half a sample). Frame times must be whole
- * frames (`settb` before it) so each command lands on its frame: a command is timed half a
- * frame ahead.
+ * may be left out upstream (see `motionChangeFrames`). Same result on every ffmpeg ≥ 4.1.
+ * `exact` crops odd offsets too (luma stays centred; chroma, at half resolution, within half a
+ * sample). Frame times must be whole frames (`settb` before it) so each command lands on its
+ * frame: a command is timed half a frame ahead. A piece from frame `from` on starts at that
+ * frame's size, with its commands timed from there.
  */
 function zoomFilter(preset: 'slow_zoom_in' | 'slow_zoom_out', spec: MotionSpec): string {
   const { width: w, height: h, fps, id } = spec;
+  const from = spec.from ?? 0;
   const sizes = zoomSizes(preset, spec);
   const offset = (s: { width: number; height: number }) => `${(s.width - w) / 2}:${(s.height - h) / 2}`;
-  const commands = zoomChanges(sizes).map((n) => {
+  const commands = zoomChanges(sizes).filter((n) => n > from).map((n) => {
     const [a, b] = [sizes[n - 1]!, sizes[n]!];
     const set: string[] = [];
     if (b.width !== a.width) set.push(`scale@${id} w ${b.width}`, `crop@${id} x ${(b.width - w) / 2}`);
     if (b.height !== a.height) set.push(`scale@${id} h ${b.height}`, `crop@${id} y ${(b.height - h) / 2}`);
-    return `${((n - 0.5) / fps).toFixed(4)} ${set.join(', ')}`;
+    return `${((n - from - 0.5) / fps).toFixed(4)} ${set.join(', ')}`;
   });
-  const first = sizes[0]!;
+  const first = sizes[from]!;
   // bilinear, not fast_bilinear: the fast one samples half a pixel off horizontally at these
   // ratios, so the centre would drift as the size changes (it saves only ~0.6 ms a frame).
   const move = `scale@${id}=${first.width}:${first.height}:flags=bilinear,crop@${id}=${w}:${h}:${offset(first)}:exact=1`;
@@ -150,6 +158,18 @@ export function motionChangeFrames(preset: string, spec: Pick<MotionSpec, 'width
   }
 }
 
+/**
+ * `motionChangeFrames` for the piece of a scene from frame `from`, `count` frames long: the
+ * scene's change frames in it, counted from the piece's start, and the piece's own first and
+ * last frames. Null where every frame may change.
+ */
+export function pieceChangeFrames(preset: string, spec: Pick<MotionSpec, 'width' | 'height' | 'frames'>, from: number, count: number): number[] | null {
+  const whole = motionChangeFrames(preset, spec);
+  if (!whole) return null;
+  const inside = whole.filter((n) => n >= from && n < from + count).map((n) => n - from);
+  return [...new Set([0, ...inside, count - 1])].sort((a, b) => a - b);
+}
+
 /** True for presets whose filter counts frames (`n`): no frame may be left out before it. */
 export function movesByFrameCount(preset: string): boolean {
   return ['pan_left', 'pan_right', 'tilt_up', 'tilt_down', 'glitch'].includes(preset);
@@ -181,12 +201,16 @@ export function frameSetExpr(frames: number[]): string {
 /**
  * The filters that move one scene's looped still (already scaled to `fitSize`). Pans and tilts
  * crop a window that travels evenly over the whole scene; zooms are centred and change size on
- * the frames listed by `zoomSizes`; glitch jitters on a few frames. Pure: returns filter text.
+ * the frames listed by `zoomSizes`; glitch jitters on a few frames. With `from`, the frames given
+ * are the scene's from that frame on, moved as they are in the whole scene. Pure: returns
+ * filter text.
  */
 export function buildMotionFilter(preset: string, spec: MotionSpec): string {
   const { width: w, height: h, frames } = spec;
   const last = Math.max(1, frames - 1);
-  const p = `(n/${last})`;
+  // The scene's frame number: the filter's own count, plus where a piece starts in the scene.
+  const n = spec.from ? `(n+${spec.from})` : 'n';
+  const p = `(${n}/${last})`;
   switch (preset) {
     case 'pan_left':
       return `crop=${w}:${h}:x='(iw-ow)*(1-${p})':y='(ih-oh)/2'`;
@@ -201,7 +225,7 @@ export function buildMotionFilter(preset: string, spec: MotionSpec): string {
       return zoomFilter(preset, spec);
     case 'glitch': {
       const jitter = even(w * 0.02);
-      return `crop=${w}:${h}:x='(iw-ow)/2+if(lt(mod(n,17),2),${jitter}*sin(n*7.3),0)':y='(ih-oh)/2'`;
+      return `crop=${w}:${h}:x='(iw-ow)/2+if(lt(mod(${n},17),2),${jitter}*sin(${n}*7.3),0)':y='(ih-oh)/2'`;
     }
     default:
       return 'null';

@@ -1,10 +1,16 @@
 import type { VideoScene } from './video';
 
-/** A run of consecutive scenes encoded by one ffmpeg process. */
+/** A stretch of one scene inside a part: all of it or, at a part's edge, a piece of it. */
+export interface ScenePiece {
+  scene: number;
+  /** Its first frame within the scene, and how many frames it has. */
+  from: number;
+  frames: number;
+}
+
+/** A run of consecutive frames encoded by one ffmpeg process. */
 export interface Segment {
-  /** Index of its first scene, and how many scenes it holds. */
-  firstScene: number;
-  sceneCount: number;
+  pieces: ScenePiece[];
   /** Frame where it starts in the whole video, and how many frames it has. */
   startFrame: number;
   frames: number;
@@ -36,46 +42,62 @@ export function frameCost(preset: string): number {
 }
 
 /**
- * Splits the scenes into at most `count` runs of consecutive scenes whose encode costs are as
- * even as possible (the slowest part decides the wall time): the classic linear partition,
- * solved exactly — scenes are few.
+ * Shares of the work per part, in video order: one big part per lane, then one small part per
+ * lane (`tail` of the work between them). Lanes take the big parts first; the small ones even
+ * out what the cost model got wrong, so the lanes finish together. One lane: one part.
  */
-export function planSegments(scenes: VideoScene[], count: number): Segment[] {
-  const n = scenes.length;
-  const k = Math.max(1, Math.min(count, n));
-  const costs = scenes.map((s) => s.frames * frameCost(s.effectPreset));
-  const prefix = [0];
-  for (const c of costs) prefix.push(prefix[prefix.length - 1]! + c);
-  const span = (a: number, b: number) => prefix[b]! - prefix[a]!;
-  // best[j][i]: the least possible maximum part cost splitting the first i scenes into j parts.
-  const best = Array.from({ length: k + 1 }, () => new Array<number>(n + 1).fill(Infinity));
-  const cut = Array.from({ length: k + 1 }, () => new Array<number>(n + 1).fill(0));
-  best[0]![0] = 0;
-  for (let j = 1; j <= k; j++) {
-    for (let i = j; i <= n; i++) {
-      for (let m = j - 1; m < i; m++) {
-        const v = Math.max(best[j - 1]![m]!, span(m, i));
-        if (v < best[j]![i]!) {
-          best[j]![i] = v;
-          cut[j]![i] = m;
-        }
-      }
-    }
+export function partShares(lanes: number, tail = 0.2): number[] {
+  if (lanes <= 1) return [1];
+  return [...new Array<number>(lanes).fill((1 - tail) / lanes), ...new Array<number>(lanes).fill(tail / lanes)];
+}
+
+/**
+ * Cuts the video into parts whose estimated costs follow `shares` (fractions adding up to 1).
+ * A cut falls on a scene boundary when one is within `snap` of the work from where it should
+ * be; otherwise inside the scene, at least `minPiece` frames from either end (the scene is then
+ * split in two pieces, each moved as in the whole scene). Cuts that would coincide merge, so
+ * short videos get fewer parts.
+ */
+export function planParts(scenes: VideoScene[], shares: number[], opts: { minPiece: number; snap?: number }): Segment[] {
+  const snap = opts.snap ?? 0.02;
+  const starts = [0];
+  const bounds = [0];
+  for (const s of scenes) {
+    starts.push(starts.at(-1)! + s.frames);
+    bounds.push(bounds.at(-1)! + s.frames * frameCost(s.effectPreset));
   }
-  const bounds: number[] = [n];
-  for (let j = k, i = n; j > 0; j--) {
-    i = cut[j]![i]!;
-    bounds.unshift(i);
-  }
-  const segments: Segment[] = [];
-  let startFrame = 0;
-  for (let j = 0; j < k; j++) {
-    const [a, b] = [bounds[j]!, bounds[j + 1]!];
-    const frames = scenes.slice(a, b).reduce((sum, s) => sum + s.frames, 0);
-    segments.push({ firstScene: a, sceneCount: b - a, startFrame, frames, cost: span(a, b) });
-    startFrame += frames;
-  }
-  return segments;
+  const total = bounds.at(-1)!;
+  const totalFrames = starts.at(-1)!;
+  const cutAt = (target: number): number => {
+    let s = 0;
+    while (s < scenes.length - 1 && bounds[s + 1]! <= target) s++;
+    const nearest = target - bounds[s]! <= bounds[s + 1]! - target ? s : s + 1;
+    const scene = scenes[s]!;
+    if (Math.abs(bounds[nearest]! - target) <= snap * total || scene.frames < 2 * opts.minPiece) return starts[nearest]!;
+    const inside = Math.floor((target - bounds[s]!) / frameCost(scene.effectPreset));
+    return starts[s]! + Math.min(scene.frames - opts.minPiece, Math.max(opts.minPiece, inside));
+  };
+  let acc = 0;
+  const cuts = new Set<number>();
+  for (const share of shares.slice(0, -1)) cuts.add(cutAt((acc += share) * total));
+  const edges = [0, ...[...cuts].filter((f) => f > 0 && f < totalFrames).sort((a, b) => a - b), totalFrames];
+  return edges.slice(0, -1).map((startFrame, k) => {
+    const end = edges[k + 1]!;
+    const pieces: ScenePiece[] = [];
+    let cost = 0;
+    scenes.forEach((scene, i) => {
+      const [a, b] = [Math.max(startFrame, starts[i]!), Math.min(end, starts[i + 1]!)];
+      if (b <= a) return;
+      pieces.push({ scene: i, from: a - starts[i]!, frames: b - a });
+      cost += (b - a) * frameCost(scene.effectPreset);
+    });
+    return { pieces, startFrame, frames: end - startFrame, cost };
+  });
+}
+
+/** The pieces of a part as the video graph takes them (each knows its scene's whole length). */
+export function pieceScenes(scenes: VideoScene[], pieces: ScenePiece[]): VideoScene[] {
+  return pieces.map((p) => ({ effectPreset: scenes[p.scene]!.effectPreset, frames: p.frames, from: p.from, sceneFrames: scenes[p.scene]!.frames }));
 }
 
 /** Where each scene after the first starts, in frames from the first one's start: the cuts. */

@@ -1,9 +1,16 @@
-import { buildMotionFilter, fitSize, frameSetExpr, motionChangeFrames, movesByFrameCount } from './motion';
+import { buildMotionFilter, fitSize, frameSetExpr, movesByFrameCount, pieceChangeFrames } from './motion';
 
 export interface VideoScene {
   effectPreset: string;
   /** Frames this scene lasts (already rounded so the total matches the audio). */
   frames: number;
+  /**
+   * A piece of a longer scene (split between two parts of the video): `frames` of the scene's
+   * `sceneFrames`, from its frame `from` on. Its motion carries on from where the piece before
+   * left it; only a piece that starts the scene has the `fade` preset's dip.
+   */
+  from?: number;
+  sceneFrames?: number;
 }
 
 export interface VideoGraphInput {
@@ -33,17 +40,23 @@ export interface VideoGraphInput {
 export const FADES = { hold: 0.05, open: 0.3, scene: 0.45, close: 0.45 };
 
 /**
+ * Frames the `fade` preset's dip changes, from the scene's start. Its last step lands a frame or
+ * two after its nominal end, by build: a margin of three.
+ */
+export const DIP_FRAMES = (fps: number) => Math.ceil((FADES.hold + FADES.scene) * fps) + 3;
+
+/**
  * The frames of a scene (starting at frame `at` of the video) that can differ from the one
  * before: where its motion moves, its captions change (`captions`, frames of the video) or the
  * `fade` preset's dip runs. Null when that is every frame, or when captions are burned in but
  * where they change is not known.
  */
-function keptFrames(preset: string, frames: number, at: number, input: VideoGraphInput, captions: Set<number> | null): number[] | null {
-  const moving = motionChangeFrames(preset, { width: input.width, height: input.height, frames });
+function keptFrames(preset: string, scene: VideoScene, at: number, input: VideoGraphInput, captions: Set<number> | null): number[] | null {
+  const { frames, from = 0 } = scene;
+  const moving = pieceChangeFrames(preset, { width: input.width, height: input.height, frames: scene.sceneFrames ?? frames }, from, frames);
   if (!moving || (input.assFilterArg && !captions)) return null;
   const keep = new Set(moving);
-  // The dip's last step lands a frame or two after its nominal end, by build: a margin of three.
-  const dipFrames = preset === 'fade' ? Math.ceil((FADES.hold + FADES.scene) * input.fps) + 3 : 0;
+  const dipFrames = preset === 'fade' && from === 0 ? DIP_FRAMES(input.fps) : 0;
   for (let n = 0; n < Math.min(dipFrames, frames); n++) keep.add(n);
   for (let n = 0; captions && n < frames; n++) if (captions.has(at + n)) keep.add(n);
   return keep.size < frames ? [...keep].sort((a, b) => a - b) : null;
@@ -69,10 +82,10 @@ export function buildVideoGraph(input: VideoGraphInput): string {
     const fit = `scale=${src.width}:${src.height}:force_original_aspect_ratio=increase,crop=${src.width}:${src.height}:exact=1,setsar=1`;
     // Frame times in whole frames: a still's own time base (1/25 for images) would round them.
     const loop = `loop=loop=${scene.frames - 1}:size=1:start=0,settb=1/${fps},setpts=N`;
-    const motion = buildMotionFilter(preset, { width: w, height: h, fps, frames: scene.frames, id: `m${i}` });
+    const motion = buildMotionFilter(preset, { width: w, height: h, fps, frames: scene.sceneFrames ?? scene.frames, from: scene.from, id: `m${i}` });
     // The `fade` preset rises from black at the scene's start (under the captions).
-    const dip = preset === 'fade' ? `fade=t=in:st=${FADES.hold}:d=${FADES.scene}` : null;
-    const keep = input.motion === false ? null : keptFrames(preset, scene.frames, at, input, captions);
+    const dip = preset === 'fade' && !scene.from ? `fade=t=in:st=${FADES.hold}:d=${FADES.scene}` : null;
+    const keep = input.motion === false ? null : keptFrames(preset, scene, at, input, captions);
     const select = keep ? `select='${frameSetExpr(keep)}'` : null;
     // Motion runs in 4:2:0, so pans move in 2 px steps; 4:4:4 would allow 1 px but costs ~75%
     // more render time (measured), and at ≤ 1 px per frame the difference is not visible.

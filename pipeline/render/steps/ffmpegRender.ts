@@ -4,7 +4,7 @@ import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'n
 import type { RenderJob, RenderServices, RenderStep, StepHelpers } from '../context';
 import { buildAudioArgs, buildMixdownArgs, buildMuxArgs, buildSegmentArgs, concatList, GRAPH_IN_FILE_OVER, type EncodeSettings } from '../graph/args';
 import { buildMasterGraph, buildMixdownGraph, parseEbur128, planMaster, type MasterPlan, type MixInput } from '../graph/audio';
-import { planSegments, sceneCuts } from '../graph/segments';
+import { partShares, pieceScenes, planParts, sceneCuts, type Segment } from '../graph/segments';
 import { buildVideoGraph, escapeFilterValue, framesFor, withChatCopy, type VideoScene } from '../graph/video';
 import { assEventTimings, captionChangeFrames } from '../captions/changes';
 import { runFfmpeg } from '../ffmpeg';
@@ -21,14 +21,16 @@ export const LOUDNESS = { I: -14, TP: -2 };
 export const MUSIC_GAIN = 0.28;
 
 /**
- * How the picture is split: up to three parts per core, encoded `lanes` (one per core) at a
- * time, biggest first — so when the queue runs dry only a small part is left running alone
- * (each ffmpeg filters on one thread and, with a part per core, encodes on one too).
+ * How the picture is split: a big part per core and a small one per core (`partShares`), cut
+ * at frames rather than whole scenes so the shares come out as planned, encoded `lanes` (one per
+ * core) at a time, biggest first — the lanes finish together, each ffmpeg having filtered on one
+ * thread and encoded on one. Fewer, even parts beat many uneven ones: each ffmpeg costs a start,
+ * decoding its stills and a keyframe (six parts of a minute took 1.5-2 CPU-s more than two).
  */
-export function partPlan(scenes: number, cores = availableParallelism()): { parts: number; lanes: number; threads: number } {
-  const parts = Math.max(1, Math.min(scenes, cores * 3));
-  const lanes = Math.max(1, Math.min(cores, parts));
-  return { parts, lanes, threads: Math.max(1, Math.round(cores / parts)) };
+export function partPlan(scenes: VideoScene[], fps: number, cores = availableParallelism()): { parts: Segment[]; lanes: number; threads: number } {
+  const parts = planParts(scenes, partShares(cores), { minPiece: fps });
+  const lanes = Math.max(1, Math.min(cores, parts.length));
+  return { parts, lanes, threads: Math.max(1, Math.round(cores / parts.length)) };
 }
 
 /**
@@ -76,8 +78,8 @@ interface EncodedPart {
 async function encodeParts(job: RenderJob, h: StepHelpers, inputsKey: string, scenes: VideoScene[], images: string[], captions: { assFilterArg: string; captionFrames: number[] }, encode: EncodeSettings, chat: ChatCopy | null, signal: AbortSignal, onLaneFree: () => void): Promise<EncodedPart[]> {
   const { services } = h;
   const { format } = services;
-  const plan = partPlan(scenes.length);
-  const parts = planSegments(scenes, plan.parts);
+  const plan = partPlan(scenes, format.fps);
+  const { parts } = plan;
   // One x264 thread per part when every core has its own part: the same work with less overhead
   // (27.6 vs 29.6 CPU-seconds for a minute, measured); a short video shares the cores out.
   const partEncode = { ...encode, threads: plan.threads };
@@ -87,14 +89,14 @@ async function encodeParts(job: RenderJob, h: StepHelpers, inputsKey: string, sc
   let reused = 0;
   const encodePart = async (k: number) => {
     const part = parts[k]!;
-    const partScenes = scenes.slice(part.firstScene, part.firstScene + part.sceneCount);
+    const partScenes = pieceScenes(scenes, part.pieces);
     const video = buildVideoGraph({
       width: format.width, height: format.height, fps: format.fps, scenes: partScenes,
       ...captions, startFrame: part.startFrame, opensVideo: k === 0, closesVideo: k === parts.length - 1,
     });
     const graph = chat ? withChatCopy(video, chat) : video;
     const args = (output: string, chatOutput: string, graphFile?: string) => buildSegmentArgs({
-      images: images.slice(part.firstScene, part.firstScene + part.sceneCount), filterGraph: graph, graphFile, frames: part.frames, cuts: sceneCuts(partScenes), output, encode: partEncode,
+      images: part.pieces.map((p) => images[p.scene]!), filterGraph: graph, graphFile, frames: part.frames, cuts: sceneCuts(partScenes), output, encode: partEncode,
       chat: chat ? { output: chatOutput, kbps: chat.videoKbps } : undefined,
     });
     // A part finished before a crash or a failure elsewhere is kept under a name keyed by

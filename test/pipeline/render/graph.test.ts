@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildAudioArgs, buildMixdownArgs, buildMuxArgs, buildRenderArgs, buildSegmentArgs, concatList } from '../../../pipeline/render/graph/args';
 import { buildAudioGraph, buildMasterGraph, buildMixdownGraph, buildMixGraph, parseEbur128, planMaster } from '../../../pipeline/render/graph/audio';
-import { frameCost, planSegments, sceneCuts } from '../../../pipeline/render/graph/segments';
+import { frameCost, partShares, pieceScenes, planParts, sceneCuts } from '../../../pipeline/render/graph/segments';
 import { partPlan } from '../../../pipeline/render/steps/ffmpegRender';
 import { buildMotionFilter, frameSetExpr, motionChangeFrames, zoomSizes } from '../../../pipeline/render/graph/motion';
 import { buildVideoGraph, escapeFilterValue, framesFor } from '../../../pipeline/render/graph/video';
@@ -131,7 +131,7 @@ describe('filter-graph builders', () => {
     expect(captionChangeFrames(events, 30, 10, 40)).toEqual([12, 30]);
   });
 
-  it('splits scenes into parts of even encode cost, in order, frames adding up', () => {
+  it('cuts the video into a big and a small part per core by estimated cost, at scene boundaries when one is near', () => {
     const scenes = [
       { effectPreset: 'slow_zoom_in', frames: 137 }, { effectPreset: 'slow_zoom_out', frames: 239 }, { effectPreset: 'tilt_down', frames: 176 },
       { effectPreset: 'slow_zoom_in', frames: 261 }, { effectPreset: 'pan_right', frames: 287 }, { effectPreset: 'static', frames: 169 },
@@ -140,26 +140,33 @@ describe('filter-graph builders', () => {
     expect(frameCost('slow_zoom_out')).toBe(1.5);
     expect(frameCost('pan_left')).toBe(1.05);
     expect(frameCost('static')).toBe(1);
-    const three = planSegments(scenes, 3);
-    // No other three-way cut has a smaller largest part (861.85).
-    expect(three).toEqual([
-      { firstScene: 0, sceneCount: 3, startFrame: 0, frames: 552, cost: expect.closeTo(748.8, 6) },
-      { firstScene: 3, sceneCount: 3, startFrame: 552, frames: 717, cost: expect.closeTo(861.85, 6) },
-      { firstScene: 6, sceneCount: 3, startFrame: 1269, frames: 615, cost: expect.closeTo(708.75, 6) },
+    expect(partShares(2)).toEqual([0.4, 0.4, 0.1, 0.1]);
+    expect(partShares(1)).toEqual([1]);
+    // Of 2319.4: the first cut (927.8) falls 119 frames into scene 3, which is split there;
+    // the next two (1855.5, 2087.5) are within 2% of the scene boundaries at 1858.45 and 2109.4.
+    expect(planParts(scenes, partShares(2), { minPiece: 30 })).toEqual([
+      { pieces: [{ scene: 0, from: 0, frames: 137 }, { scene: 1, from: 0, frames: 239 }, { scene: 2, from: 0, frames: 176 }, { scene: 3, from: 0, frames: 119 }], startFrame: 0, frames: 671, cost: expect.closeTo(927.3, 6) },
+      { pieces: [{ scene: 3, from: 119, frames: 142 }, { scene: 4, from: 0, frames: 287 }, { scene: 5, from: 0, frames: 169 }, { scene: 6, from: 0, frames: 236 }], startFrame: 671, frames: 834, cost: expect.closeTo(931.15, 6) },
+      { pieces: [{ scene: 7, from: 0, frames: 239 }], startFrame: 1505, frames: 239, cost: expect.closeTo(250.95, 6) },
+      { pieces: [{ scene: 8, from: 0, frames: 140 }], startFrame: 1744, frames: 140, cost: 210 },
     ]);
-    expect(sceneCuts(scenes.slice(0, 3))).toEqual([137, 376]);
+    // A piece keeps at least `minPiece` frames at either end of its scene.
+    const one = [{ effectPreset: 'static', frames: 100 }];
+    expect(planParts(one, [0.1, 0.9], { minPiece: 30 }).map((p) => p.pieces)).toEqual([[{ scene: 0, from: 0, frames: 30 }], [{ scene: 0, from: 30, frames: 70 }]]);
+    expect(planParts(one, [0.5, 0.5], { minPiece: 60 })).toHaveLength(1);
+    // Cuts that meet merge: a short video gets fewer parts, frames adding up.
+    const tiny = [{ effectPreset: 'static', frames: 20 }, { effectPreset: 'pan_left', frames: 17 }, { effectPreset: 'slow_zoom_in', frames: 23 }];
+    expect(planParts(tiny, partShares(2), { minPiece: 30 }).map((p) => [p.startFrame, p.frames])).toEqual([[0, 37], [37, 23]]);
+    expect(sceneCuts(pieceScenes(scenes, planParts(scenes, partShares(2), { minPiece: 30 })[1]!.pieces))).toEqual([142, 429, 598]);
+    expect(pieceScenes(scenes, [{ scene: 3, from: 119, frames: 142 }])).toEqual([{ effectPreset: 'slow_zoom_in', frames: 142, from: 119, sceneFrames: 261 }]);
     expect(sceneCuts(scenes.slice(0, 1))).toEqual([]);
-    expect(planSegments(scenes, 1)).toEqual([{ firstScene: 0, sceneCount: 9, startFrame: 0, frames: 1884, cost: expect.closeTo(2319.4, 6) }]);
-    expect(planSegments(scenes.slice(0, 2), 5)).toHaveLength(2);
-    expect(planSegments([{ effectPreset: 'static', frames: 10 }, { effectPreset: 'static', frames: 10 }, { effectPreset: 'static', frames: 10 }, { effectPreset: 'static', frames: 10 }], 2))
-      .toEqual([{ firstScene: 0, sceneCount: 2, startFrame: 0, frames: 20, cost: 20 }, { firstScene: 2, sceneCount: 2, startFrame: 20, frames: 20, cost: 20 }]);
   });
 
-  it('plans parts: up to three per core, one encoder per core, threads shared out when parts are few', () => {
-    expect(partPlan(9, 2)).toEqual({ parts: 6, lanes: 2, threads: 1 });
-    expect(partPlan(17, 8)).toEqual({ parts: 17, lanes: 8, threads: 1 });
-    expect(partPlan(1, 2)).toEqual({ parts: 1, lanes: 1, threads: 2 });
-    expect(partPlan(2, 8)).toEqual({ parts: 2, lanes: 2, threads: 4 });
+  it('plans parts: one encoder per core, threads shared out when parts are few', () => {
+    const scenes = Array.from({ length: 9 }, () => ({ effectPreset: 'static', frames: 200 }));
+    expect([partPlan(scenes, 30, 2)].map((p) => [p.parts.length, p.lanes, p.threads])).toEqual([[4, 2, 1]]);
+    expect([partPlan(scenes, 30, 1)].map((p) => [p.parts.length, p.lanes, p.threads])).toEqual([[1, 1, 1]]);
+    expect([partPlan(scenes.slice(0, 1).map((s) => ({ ...s, frames: 40 })), 30, 4)].map((p) => [p.parts.length, p.lanes, p.threads])).toEqual([[1, 1, 4]]);
   });
 
   it('builds the floor graph without motion or captions', () => {

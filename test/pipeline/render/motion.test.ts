@@ -8,7 +8,7 @@ import { findBinaries } from '../../../pipeline/render/binaries';
 import { buildSegmentArgs } from '../../../pipeline/render/graph/args';
 import { sceneCuts } from '../../../pipeline/render/graph/segments';
 import { buildMotionFilter, frameSetExpr, motionChangeFrames, sourceSize } from '../../../pipeline/render/graph/motion';
-import { buildVideoGraph, escapeFilterValue } from '../../../pipeline/render/graph/video';
+import { buildVideoGraph, escapeFilterValue, type VideoScene } from '../../../pipeline/render/graph/video';
 import { buildAss } from '../../../pipeline/render/captions/ass';
 import { assEventTimings, captionChangeFrames } from '../../../pipeline/render/captions/changes';
 import { ensureFontsDir } from '../../../pipeline/render/steps/captionsBuild';
@@ -17,6 +17,7 @@ import { getPack } from '../../../pipeline/plan/packs';
 // Renders single moving scenes with the real graph and follows two white squares drawn on the
 // still — one at its centre, one off to the side — frame by frame through the decoded output.
 // Runs on every ffmpeg here: the one the renderer picks and the npm-shipped 4.x build.
+const PRESETS = ['static', 'slow_zoom_in', 'pan_left', 'fade', 'tilt_up', 'flash_cut', 'slow_zoom_out', 'glitch', 'pan_right', 'tilt_down'];
 const W = 180;
 const H = 320;
 const FRAMES = 90;
@@ -100,11 +101,11 @@ describe.each(ffmpegs)('motion on %s', (ffmpeg) => {
     expect(move(80, 89)).toBeLessThan(move(40, 49) / 2);
   });
 
-  it('moving and captioning only the frames that change gives the same frames as doing every one', () => {
-    // Every preset, with real captions: word-by-word events, on-screen labels fading in and
-    // out, the flash and glitch overlays. A frame too many or too few would shift what follows.
-    const presets = ['static', 'slow_zoom_in', 'pan_left', 'fade', 'tilt_up', 'flash_cut', 'slow_zoom_out', 'glitch', 'pan_right', 'tilt_down'];
-    const scenes = presets.map((effectPreset, i) => ({ effectPreset, frames: 19 + 7 * (i % 3) }));
+  /**
+   * Real captions over `scenes` (word-by-word events, on-screen labels fading in and out), and a
+   * renderer of a run of scenes starting at frame `at` of that video, as raw 4:2:0 frames.
+   */
+  function captioned(scenes: VideoScene[]) {
     let t = 0;
     const timed = scenes.map((s, i) => ({ start: t, end: (t += s.frames / 30), onScreenText: `SCENE ${i}`, effectPreset: s.effectPreset }));
     const words = 'one two three four five six seven eight nine ten eleven twelve thirteen fourteen'.split(' ')
@@ -113,14 +114,21 @@ describe.each(ffmpegs)('motion on %s', (ffmpeg) => {
     const assPath = join(dir, 'c.ass');
     writeFileSync(assPath, ass);
     const assFilterArg = `filename=${escapeFilterValue(assPath)}:fontsdir=${escapeFilterValue(ensureFontsDir(dir))}`;
-    const total = scenes.reduce((n, s) => n + s.frames, 0);
+    const captionFrames = captionChangeFrames(assEventTimings(ass), 30, 0, scenes.reduce((n, s) => n + s.frames, 0));
+    const raw = (part: VideoScene[], at: number, frames?: number[]) => execFileSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', ...part.flatMap(() => ['-i', still]),
+      '-filter_complex', buildVideoGraph({ width: W, height: H, fps: 30, scenes: part, assFilterArg, captionFrames: frames, startFrame: at, opensVideo: at === 0 }),
+      '-map', '[vout]', '-vsync', '0', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-'], { maxBuffer: 64 * 1024 * 1024 });
+    return { assFilterArg, captionFrames, raw };
+  }
+
+  it('moving and captioning only the frames that change gives the same frames as doing every one', () => {
+    // Every preset, with the flash and glitch overlays. A frame too many or too few would shift
+    // what follows.
+    const scenes = PRESETS.map((effectPreset, i) => ({ effectPreset, frames: 19 + 7 * (i % 3) }));
+    const { assFilterArg, captionFrames, raw } = captioned(scenes);
     // The second part of the video, so the captions' offset is exercised too.
     const [first, second] = [scenes.slice(0, 4), scenes.slice(4)];
     const startFrame = first.reduce((n, s) => n + s.frames, 0);
-    const captionFrames = captionChangeFrames(assEventTimings(ass), 30, 0, total);
-    const raw = (part: typeof scenes, at: number, frames?: number[]) => execFileSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', ...part.flatMap(() => ['-i', still]),
-      '-filter_complex', buildVideoGraph({ width: W, height: H, fps: 30, scenes: part, assFilterArg, captionFrames: frames, startFrame: at, opensVideo: at === 0 }),
-      '-map', '[vout]', '-vsync', '0', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-'], { maxBuffer: 64 * 1024 * 1024 });
     for (const [part, at] of [[first, 0], [second, startFrame]] as const) {
       const sparseGraph = buildVideoGraph({ width: W, height: H, fps: 30, scenes: part, assFilterArg, captionFrames, startFrame: at });
       expect(sparseGraph.match(/select='/g)?.length).toBeGreaterThanOrEqual(2);
@@ -128,6 +136,22 @@ describe.each(ffmpegs)('motion on %s', (ffmpeg) => {
       const frames = part.reduce((n, s) => n + s.frames, 0);
       expect(skipped.length).toBe((W * H * 3 / 2) * frames);
       expect(skipped.equals(raw(part, at))).toBe(true);
+    }
+  });
+
+  it('a scene split between two parts moves and captions exactly as the whole scene does', () => {
+    // The piece after the cut carries on from the scene's frame 21: zoom size, pan position,
+    // glitch phase and captions; the `fade` dip stays with the first piece.
+    const scenes = PRESETS.map((effectPreset) => ({ effectPreset, frames: 50 }));
+    const { captionFrames, raw } = captioned(scenes);
+    let at = 0;
+    for (const scene of scenes) {
+      const whole = raw([scene], at, captionFrames);
+      const head = raw([{ ...scene, frames: 21, from: 0, sceneFrames: 50 }], at, captionFrames);
+      const tail = raw([{ ...scene, frames: 29, from: 21, sceneFrames: 50 }], at + 21, captionFrames);
+      expect(whole.length, scene.effectPreset).toBe((W * H * 3 / 2) * 50);
+      expect(Buffer.concat([head, tail]).equals(whole), scene.effectPreset).toBe(true);
+      at += scene.frames;
     }
   });
 
