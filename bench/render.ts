@@ -56,15 +56,18 @@ export async function benchRender(lengthSec: 60 | 180, topic: string, niche: str
     // does); the run is timed on a warm worker, and the start-up is reported on its own.
     await services.warm;
     const warmSec = (performance.now() - tServices) / 1000;
-    const steps: [string, number, number][] = [];
+    const steps: [string, number, number, number][] = [];
     let cpuMark = cpuSeconds();
+    let selfMark = process.cpuUsage();
     const t0 = performance.now();
     const outputs = await executeRun(services, run.id, {
       signal: new AbortController().signal,
       onStepDone: (s, sec) => {
         const now = cpuSeconds();
-        steps.push([s, sec, now - cpuMark]);
+        const self = process.cpuUsage(selfMark);
+        steps.push([s, sec, now - cpuMark, (self.user + self.system) / 1e6]);
         cpuMark = now;
+        selfMark = process.cpuUsage();
       },
     });
     const total = (performance.now() - t0) / 1000;
@@ -99,7 +102,7 @@ export async function benchRender(lengthSec: 60 | 180, topic: string, niche: str
 
     console.log(`\n# render ${lengthSec} s target (${plan.scenes.length} scenes, ${niche}) → ${videoSec.toFixed(1)} s video, ${config.render.width}x${config.render.height}, x264 ${config.render.preset} crf ${config.render.crf}, ffmpeg ${services.bins.source}`);
     console.log(`  (worker start-up, once per process: ${warmSec.toFixed(2)} s, not in the total)`);
-    for (const [s, sec, cpu] of steps) console.log(`  ${s.padEnd(20)} ${sec.toFixed(2).padStart(7)} s   cpu ${cpu.toFixed(1).padStart(5)} s (${sec > 0.05 ? Math.round((100 * cpu) / sec) : 0}%)`);
+    for (const [s, sec, cpu, self] of steps) console.log(`  ${s.padEnd(20)} ${sec.toFixed(2).padStart(7)} s   cpu ${cpu.toFixed(1).padStart(5)} s (${sec > 0.05 ? Math.round((100 * cpu) / sec) : 0}%; this process ${self.toFixed(1)} s)`);
     console.log(`  ${'total'.padEnd(20)} ${total.toFixed(2).padStart(7)} s   realtime factor ${(videoSec / total).toFixed(2)}x`);
     console.log(`  encoder floor        ${floor.toFixed(2).padStart(7)} s   cpu ${floorCpu.toFixed(1).padStart(5)} s (${Math.round((100 * floorCpu) / floor)}%; mean of ${floors.map((f) => f.toFixed(2)).join(' and ')} s)   total/floor ${(total / floor).toFixed(2)}   ffmpeg_render/floor ${(renderStep / floor).toFixed(2)}`);
     console.log(`  peak RSS node ${mib(process.resourceUsage().maxRSS * 1024)}, ffmpeg ${mib(ffmpegPeak)} · file ${mib(size)} (${((size * 8) / videoSec / 1e6).toFixed(1)} Mb/s)`);
