@@ -10,6 +10,7 @@ import { makeOfflinePlanner } from '../pipeline/plan/offline/offlinePlanner';
 import { chooseHook, startProject } from '../pipeline/plan/service';
 import { executeRun } from '../pipeline/render/execute';
 import { runFfmpeg } from '../pipeline/render/ffmpeg';
+import { launcher } from '../pipeline/render/launcher';
 import { buildRenderArgs } from '../pipeline/render/graph/args';
 import { sceneCuts } from '../pipeline/render/graph/segments';
 import { buildAudioGraph, type MasterPlan } from '../pipeline/render/graph/audio';
@@ -20,12 +21,18 @@ import { MUSIC_GAIN } from '../pipeline/render/steps/ffmpegRender';
 
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 
-/** CPU seconds used so far by this process (all threads) and its finished children (ffmpeg). */
-function cpuSeconds(): number {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
+/** CPU seconds a process has used (all threads) with its finished children. */
+function cpuOf(pid: number | 'self'): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // Fields 14-17 (utime, stime, cutime, cstime) sit at 11-14 after the command name.
   return [11, 12, 13, 14].reduce((sum, i) => sum + Number(f[i]), 0) / 100;
+}
+
+/** CPU seconds used so far by this process, the process launcher and the ffmpegs it has run. */
+function cpuSeconds(): number {
+  const helper = launcher.helperPid;
+  return cpuOf('self') + (helper ? cpuOf(helper) : 0);
 }
 
 /** One render's wall times (seconds): the whole run, its ffmpeg_render step, the floor. */

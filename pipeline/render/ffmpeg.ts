@@ -1,9 +1,5 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { setPriority } from 'node:os';
-
-/** Unix niceness of ffmpeg children (0 normal … 19 lowest). */
-const BACKGROUND_PRIORITY = 10;
+import { launcher } from './launcher';
 
 /**
  * glibc's allocator settings for ffmpeg children. A zoom hands every frame to the next filter at
@@ -48,22 +44,14 @@ function peakRss(pid: number | undefined): number {
 }
 
 /**
- * Runs ffmpeg (or ffprobe) as a child process. Abort or timeout kills it at once (SIGKILL): a
- * canceled render leaves no encoder behind. Rejects with FfmpegError carrying stderr's tail.
+ * Runs ffmpeg (or ffprobe) as a child process (started by the launcher, at background priority).
+ * Abort or timeout kills it at once (SIGKILL): a canceled render leaves no encoder behind.
+ * Rejects with FfmpegError carrying stderr's tail.
  */
 export function runFfmpeg(binary: string, args: string[], opts: FfmpegRunOptions = {}): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(abortError());
-    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv(process.env) });
-    // Renders are background work: a lower CPU priority keeps chat replies in the same process
-    // (and on the same machine) quick while every core encodes.
-    if (child.pid) {
-      try {
-        setPriority(child.pid, BACKGROUND_PRIORITY);
-      } catch {
-        // Not allowed here (some containers): run at normal priority.
-      }
-    }
+    const child = launcher.start({ binary, args, env: childEnv(process.env) });
     let stdout = '';
     let stderr = '';
     let peak = 0;
@@ -80,13 +68,12 @@ export function runFfmpeg(binary: string, args: string[], opts: FfmpegRunOptions
       clearInterval(rssTimer);
       opts.signal?.removeEventListener('abort', onAbort);
       if (err) {
-        child.kill('SIGKILL');
+        child.kill();
         reject(err);
       } else resolve({ stdout, stderr });
     }
 
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
+    child.on('stdout', (chunk) => {
       stdout += chunk;
       if (stdout.length > (opts.maxStdout ?? 65536)) stdout = stdout.slice(-(opts.maxStdout ?? 65536));
       if (!opts.onProgress) return;
@@ -94,8 +81,7 @@ export function runFfmpeg(binary: string, args: string[], opts: FfmpegRunOptions
         opts.onProgress(Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]));
       }
     });
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => {
+    child.on('stderr', (chunk) => {
       stderr = (stderr + chunk).slice(-16384);
     });
     child.on('error', (err) => finish(err));

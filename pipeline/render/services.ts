@@ -8,6 +8,7 @@ import { makeOfflineSpeech } from '../providers/speech/offline';
 import { makeOpenAISpeech, makeOpenAITimings } from '../providers/speech/openai';
 import { findBinaries, probeCapabilities } from './binaries';
 import type { RenderServices } from './context';
+import { launcher } from './launcher';
 import { WorkerPool } from './workers/pool';
 
 /**
@@ -17,6 +18,8 @@ export async function makeRenderServices(config: Config, db: Db, log: Logger): P
   const bins = findBinaries(config.ffmpeg);
   const caps = await probeCapabilities(bins.ffmpeg);
   if (caps.missing.length) throw new Error(`ffmpeg at ${bins.ffmpeg} lacks filters: ${caps.missing.join(', ')}`);
+  // Before the worker threads grow this process: the launcher is forked from it once.
+  launcher.prestart();
   const pool = new WorkerPool();
   const warm = pool.warmUp(!config.openai.apiKey);
   const client = config.openai.apiKey

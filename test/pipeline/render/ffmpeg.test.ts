@@ -1,5 +1,8 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MALLOC_TUNABLES, runFfmpeg } from '../../../pipeline/render/ffmpeg';
+import { BACKGROUND_PRIORITY } from '../../../pipeline/render/launcher';
 
 const saved = process.env.GLIBC_TUNABLES;
 afterEach(() => {
@@ -22,3 +25,62 @@ describe('ffmpeg children', () => {
     expect(await childTunables()).toBe(`${MALLOC_TUNABLES}:glibc.malloc.mmap_threshold=65536`);
   });
 });
+
+/** Fields of /proc/<pid>/stat after the command name (index 1 is the parent pid, 16 the niceness). */
+const statOf = (text: string) => text.slice(text.lastIndexOf(')') + 2).split(' ');
+
+describe('the process launcher', () => {
+  it('starts ffmpeg from a small helper process, at background priority, not by forking this one', async () => {
+    const fields = statOf((await runFfmpeg('/bin/sh', ['-c', 'cat /proc/$$/stat'])).stdout);
+    const parent = Number(fields[1]);
+    expect(parent).not.toBe(process.pid);
+    expect(readFileSync(`/proc/${parent}/cmdline`, 'utf8')).toContain('launcherChild.mjs');
+    expect(statOf(readFileSync(`/proc/${parent}/stat`, 'utf8'))[1]).toBe(String(process.pid));
+    expect(Number(fields[16])).toBe(BACKGROUND_PRIORITY);
+  });
+
+  it('reports a binary that does not exist as an error', async () => {
+    await expect(runFfmpeg('/nonexistent/ffmpeg', ['-version'])).rejects.toThrow(/ENOENT/);
+  });
+
+  it('kills what it started when the process that asked for it dies', async () => {
+    // A process that starts a long sleep through the launcher and waits.
+    const script = `import { runFfmpeg } from ${JSON.stringify(new URL('../../../pipeline/render/ffmpeg.ts', import.meta.url).pathname)};
+      runFfmpeg('/bin/sh', ['-c', 'exec sleep 60']).catch(() => undefined);`;
+    const asker = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // The sleep is found by its parents: the launcher, whose parent is the asker.
+    let sleeper = 0;
+    for (let i = 0; i < 200 && !sleeper; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      sleeper = sleepsUnder(asker.pid!);
+    }
+    expect(sleeper).toBeGreaterThan(0);
+    asker.kill('SIGKILL');
+    let alive = true;
+    for (let i = 0; i < 100 && alive; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      alive = existsSync(`/proc/${sleeper}`) && !statOf(readFileSync(`/proc/${sleeper}/stat`, 'utf8'))[0]!.startsWith('Z');
+    }
+    expect(alive).toBe(false);
+  });
+});
+
+/** The pid of a `sleep` whose parent's parent is `grandparent`, or 0. */
+function sleepsUnder(grandparent: number): number {
+  const parentOf = (pid: string) => {
+    try {
+      return Number(statOf(readFileSync(`/proc/${pid}/stat`, 'utf8'))[1]);
+    } catch {
+      return 0;
+    }
+  };
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep')) continue;
+    } catch {
+      continue;
+    }
+    if (parentOf(String(parentOf(pid))) === grandparent) return Number(pid);
+  }
+  return 0;
+}

@@ -47,7 +47,12 @@ describe('cancel, crash and retry', () => {
     try {
       await encoding;
       const dir = runDir(h.dataDir, run.id);
-      const encoders = processesMentioning(dir);
+      // The encoders start moments after the step does.
+      let encoders: number[] = [];
+      for (let i = 0; i < 100 && !encoders.length; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        encoders = processesMentioning(dir);
+      }
       expect(encoders.length).toBeGreaterThan(0);
       // ffmpeg runs at background priority (niceness is field 19 of /proc/<pid>/stat).
       const niceness = encoders.flatMap((pid) => {
