@@ -1,6 +1,5 @@
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -40,12 +39,13 @@ const HELPER = fileURLToPath(new URL('./launcherChild.mjs', import.meta.url));
  * Starts processes through a small helper process (`launcherChild.mjs`), so this process — which
  * holds the drawing and speech threads and, in a worker, shares its event loop with nothing
  * else, in a single-process install with the chat bot — is never forked: forking ~0.8 GiB
- * blocks the event loop ~40 ms per ffmpeg. Falls back to starting them itself when the
- * helper cannot run.
+ * blocks the event loop ~40 ms per ffmpeg. If the helper dies, what it was running fails (the
+ * step's error says so) and the next start forks a new one.
  */
 class Launcher {
   private helper: ChildProcess | null = null;
-  private readonly running = new Map<number, LaunchedProcess>();
+  /** What is running, and which helper runs it. */
+  private readonly running = new Map<number, { proc: LaunchedProcess; helper: ChildProcess }>();
   private nextId = 1;
 
   /** The helper's pid while it runs (the bench adds up the CPU of what it started). */
@@ -60,32 +60,40 @@ class Launcher {
 
   start(req: StartRequest): LaunchedProcess {
     const helper = this.ensure();
-    if (!helper) return startDirectly(req);
     const id = this.nextId++;
     const proc = new LaunchedProcess(() => {
+      // At once from here when its pid is known (the helper, at background priority, may wait
+      // for a core on a busy machine), and through the helper in case it is not known yet.
+      if (proc.pid && this.running.has(id)) {
+        try {
+          process.kill(proc.pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }
       if (helper.connected) helper.send({ type: 'kill', id });
     });
-    this.running.set(id, proc);
+    this.running.set(id, { proc, helper });
     this.hold(true);
     helper.send({ type: 'start', id, ...req });
     return proc;
   }
 
-  private ensure(): ChildProcess | null {
+  private ensure(): ChildProcess {
     if (this.helper?.connected) return this.helper;
-    let helper: ChildProcess;
-    try {
-      helper = fork(HELPER, [String(BACKGROUND_PRIORITY)], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json' });
-    } catch {
-      return null;
-    }
+    const helper = fork(HELPER, [String(BACKGROUND_PRIORITY)], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json' });
     helper.on('message', (m: LauncherMessage) => this.receive(m));
-    helper.on('error', () => undefined);
-    helper.on('exit', () => {
+    // It could not start, or it died: what it was running fails, and the next start forks anew.
+    const lost = (why: string) => {
       if (this.helper === helper) this.helper = null;
-      for (const proc of this.running.values()) proc.emit('error', new Error('the process launcher exited'));
-      this.running.clear();
-    });
+      for (const [id, job] of this.running) {
+        if (job.helper !== helper) continue;
+        this.running.delete(id);
+        job.proc.emit('error', new Error(`the process launcher ${why}`));
+      }
+    };
+    helper.on('error', (err) => lost(`failed: ${err.message}`));
+    helper.on('exit', () => lost('exited'));
     this.helper = helper;
     this.hold(false);
     return helper;
@@ -104,7 +112,7 @@ class Launcher {
   }
 
   private receive(m: LauncherMessage): void {
-    const proc = this.running.get(m.id);
+    const proc = this.running.get(m.id)?.proc;
     if (!proc) return;
     if (m.type === 'pid') proc.pid = m.pid;
     else if (m.type === 'stdout' || m.type === 'stderr') proc.emit(m.type, m.data);
@@ -115,27 +123,6 @@ class Launcher {
       if (m.type === 'error') proc.emit('error', Object.assign(new Error(m.message), { code: m.code }));
     }
   }
-}
-
-/** Starts the process from this one (no helper). */
-function startDirectly(req: StartRequest): LaunchedProcess {
-  const child = spawn(req.binary, req.args, { stdio: ['ignore', 'pipe', 'pipe'], env: req.env });
-  const proc = new LaunchedProcess(() => child.kill('SIGKILL'));
-  proc.pid = child.pid;
-  if (child.pid) {
-    try {
-      setPriority(child.pid, BACKGROUND_PRIORITY);
-    } catch {
-      // Not allowed here (some containers): it runs at normal priority.
-    }
-  }
-  child.stdout!.setEncoding('utf8');
-  child.stdout!.on('data', (d: string) => proc.emit('stdout', d));
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (d: string) => proc.emit('stderr', d));
-  child.on('error', (err) => proc.emit('error', err));
-  child.on('close', (code) => proc.emit('close', code));
-  return proc;
 }
 
 export const launcher = new Launcher();

@@ -43,7 +43,7 @@ export const FADES = { hold: 0.05, open: 0.3, scene: 0.45, close: 0.45 };
  * Frames the `fade` preset's dip changes, from the scene's start. Its last step lands a frame or
  * two after its nominal end, by build: a margin of three.
  */
-export const DIP_FRAMES = (fps: number) => Math.ceil((FADES.hold + FADES.scene) * fps) + 3;
+export const dipFrameCount = (fps: number) => Math.ceil((FADES.hold + FADES.scene) * fps) + 3;
 
 /**
  * The frames of a scene (starting at frame `at` of the video) that can differ from the one
@@ -56,7 +56,7 @@ function keptFrames(preset: string, scene: VideoScene, at: number, input: VideoG
   const moving = pieceChangeFrames(preset, { width: input.width, height: input.height, frames: scene.sceneFrames ?? frames }, from, frames);
   if (!moving || (input.assFilterArg && !captions)) return null;
   const keep = new Set(moving);
-  const dipFrames = preset === 'fade' && from === 0 ? DIP_FRAMES(input.fps) : 0;
+  const dipFrames = preset === 'fade' && from === 0 ? dipFrameCount(input.fps) : 0;
   for (let n = 0; n < Math.min(dipFrames, frames); n++) keep.add(n);
   for (let n = 0; captions && n < frames; n++) if (captions.has(at + n)) keep.add(n);
   return keep.size < frames ? [...keep].sort((a, b) => a - b) : null;

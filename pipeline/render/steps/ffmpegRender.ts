@@ -5,7 +5,7 @@ import type { RenderJob, RenderServices, RenderStep, StepHelpers } from '../cont
 import { buildAudioArgs, buildMixdownArgs, buildMuxArgs, buildSegmentArgs, concatList, GRAPH_IN_FILE_OVER, type EncodeSettings } from '../graph/args';
 import { buildMasterGraph, buildMixdownGraph, parseEbur128, planMaster, type MasterPlan, type MixInput } from '../graph/audio';
 import { partShares, pieceScenes, planParts, sceneCuts, type Segment } from '../graph/segments';
-import { buildVideoGraph, DIP_FRAMES, escapeFilterValue, framesFor, withChatCopy, type VideoScene } from '../graph/video';
+import { buildVideoGraph, dipFrameCount, escapeFilterValue, framesFor, withChatCopy, type VideoScene } from '../graph/video';
 import { assEventTimings, captionChangeFrames } from '../captions/changes';
 import { runFfmpeg } from '../ffmpeg';
 import { chatPartName, cleanPartials, finishedPartName, hashOf } from '../files';
@@ -30,7 +30,7 @@ export const MUSIC_GAIN = 0.28;
 export function partPlan(scenes: VideoScene[], fps: number, cores = availableParallelism()): { parts: Segment[]; lanes: number; threads: number } {
   // A piece is at least a second long, and never cuts into a `fade` scene's dip or the video's
   // opening and closing fades (each part fades only its own frames).
-  const parts = planParts(scenes, partShares(cores), { minPiece: Math.max(fps, DIP_FRAMES(fps)) });
+  const parts = planParts(scenes, partShares(cores), { minPiece: Math.max(fps, dipFrameCount(fps)) });
   const lanes = Math.max(1, Math.min(cores, parts.length));
   return { parts, lanes, threads: Math.max(1, Math.round(cores / parts.length)) };
 }

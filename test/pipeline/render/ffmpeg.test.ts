@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MALLOC_TUNABLES, runFfmpeg } from '../../../pipeline/render/ffmpeg';
-import { BACKGROUND_PRIORITY } from '../../../pipeline/render/launcher';
+import { BACKGROUND_PRIORITY, launcher } from '../../../pipeline/render/launcher';
 
 const saved = process.env.GLIBC_TUNABLES;
 afterEach(() => {
@@ -37,6 +37,16 @@ describe('the process launcher', () => {
     expect(readFileSync(`/proc/${parent}/cmdline`, 'utf8')).toContain('launcherChild.mjs');
     expect(statOf(readFileSync(`/proc/${parent}/stat`, 'utf8'))[1]).toBe(String(process.pid));
     expect(Number(fields[16])).toBe(BACKGROUND_PRIORITY);
+  });
+
+  it('fails what was running when the launcher dies, and starts a new one for the next run', async () => {
+    const running = runFfmpeg('/bin/sh', ['-c', 'exec sleep 30']);
+    await runFfmpeg('/bin/true', []);
+    const helper = launcher.helperPid!;
+    process.kill(helper, 'SIGKILL');
+    await expect(running).rejects.toThrow(/process launcher exited/);
+    expect((await runFfmpeg('/bin/sh', ['-c', 'echo again'])).stdout).toBe('again\n');
+    expect(launcher.helperPid).not.toBe(helper);
   });
 
   it('reports a binary that does not exist as an error', async () => {
