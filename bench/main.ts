@@ -46,7 +46,7 @@ if (!only || only === 'render') {
   // with its own floor) and the ratios summarised by their median.
   const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
   const minute: RenderBench[] = [];
-  for (let i = 0; i < runs; i++) minute.push(await benchRender(60, 'why octopuses have three hearts', 'science'));
+  for (let i = 0; i < runs; i++) minute.push(await benchRender(60, 'why octopuses have three hearts', 'science', { breakdown: i === 0 }));
   if (runs > 1) {
     const summary = (label: string, ratios: number[]) => {
       const sorted = [...ratios].sort((a, b) => a - b);

@@ -17,7 +17,8 @@ import { buildAudioGraph, type MasterPlan } from '../pipeline/render/graph/audio
 import { buildVideoGraph, framesFor } from '../pipeline/render/graph/video';
 import { makeRenderServices } from '../pipeline/render/services';
 import { readTimeline } from '../pipeline/render/steps/ttsGenerate';
-import { MUSIC_GAIN } from '../pipeline/render/steps/ffmpegRender';
+import { burnedInCaptions, MUSIC_GAIN } from '../pipeline/render/steps/ffmpegRender';
+import { pictureBreakdown } from './breakdown';
 
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 
@@ -47,7 +48,7 @@ export interface RenderBench {
  * realtime factor, peak memory and file size, plus the encoder floor (same stills and audio, no
  * motion, no captions) measured right after, so the overhead reads as a ratio.
  */
-export async function benchRender(lengthSec: 60 | 180, topic: string, niche: string): Promise<RenderBench> {
+export async function benchRender(lengthSec: 60 | 180, topic: string, niche: string, opts: { breakdown?: boolean } = {}): Promise<RenderBench> {
   const dataDir = mkdtempSync(join(tmpdir(), 'shortsmith-bench-render-'));
   const config = loadConfig({ ...process.env, DATA_DIR: dataDir, DATABASE_URL: undefined, OPENAI_API_KEY: undefined });
   const db = await openDatabase(config.database.url);
@@ -113,6 +114,18 @@ export async function benchRender(lengthSec: 60 | 180, topic: string, niche: str
     console.log(`  ${'total'.padEnd(20)} ${total.toFixed(2).padStart(7)} s   realtime factor ${(videoSec / total).toFixed(2)}x`);
     console.log(`  encoder floor        ${floor.toFixed(2).padStart(7)} s   cpu ${floorCpu.toFixed(1).padStart(5)} s (${Math.round((100 * floorCpu) / floor)}%; mean of ${floors.map((f) => f.toFixed(2)).join(' and ')} s)   total/floor ${(total / floor).toFixed(2)}   ffmpeg_render/floor ${(renderStep / floor).toFixed(2)}`);
     console.log(`  peak RSS node ${mib(process.resourceUsage().maxRSS * 1024)}, ffmpeg ${mib(ffmpegPeak)} · file ${mib(size)} (${((size * 8) / videoSec / 1e6).toFixed(1)} Mb/s)`);
+    if (opts.breakdown) {
+      const scenes = frames.map((f, i) => ({ effectPreset: plan.scenes[i]!.effectPreset, frames: f }));
+      const cpu = await pictureBreakdown({
+        ffmpeg: services.bins.ffmpeg, dir: dataDir, width: config.render.width, height: config.render.height, fps: 30, images, scenes,
+        ...burnedInCaptions(outputs.captions_build ?? {}, 30, frames.reduce((a, b) => a + b, 0)),
+        encode: { preset: config.render.preset, crf: config.render.crf, fps: 30, audioBitrate: '192k' }, cpuSeconds,
+      });
+      const renderCpu = steps.find(([s]) => s === 'ffmpeg_render')?.[2] ?? 0;
+      const ms = (sec: number) => `${((1000 * sec) / frames.reduce((a, b) => a + b, 0)).toFixed(2)} ms/frame`;
+      console.log(`  the picture alone, one process, one thread (CPU s): floor ${cpu.floor.toFixed(1)} (${ms(cpu.floor)}) · +captions ${(cpu.captions - cpu.floor).toFixed(1)} · +motion ${(cpu.motion - cpu.floor).toFixed(1)} · both ${cpu.full.toFixed(1)} (+${(cpu.full - cpu.floor).toFixed(1)}, ${ms(cpu.full)})`);
+      console.log(`  ffmpeg_render used ${renderCpu.toFixed(1)} CPU s: ${(renderCpu - cpu.full).toFixed(1)} more than that picture (soundtrack passes, process starts, parts); ${(cpu.full / 2).toFixed(1)} s of wall on two cores is the picture's own floor`);
+    }
     return { totalSec: total, renderSec: renderStep, floorSec: floor };
   } finally {
     await services.pool.close();

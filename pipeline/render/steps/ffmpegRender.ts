@@ -61,6 +61,19 @@ async function masterSoundtrack(services: RenderServices, mix: MixInput & { voic
   return master;
 }
 
+/**
+ * The `ass` filter's argument for captions_build's file, and the frames of the video (`total`
+ * long) on which the captions change: the other frames repeat the one before unless the picture
+ * moves.
+ */
+export function burnedInCaptions(captions: Record<string, unknown>, fps: number, total: number): { assFilterArg: string; captionFrames: number[] } {
+  const assPath = String(captions.assPath);
+  return {
+    assFilterArg: `filename=${escapeFilterValue(assPath)}:fontsdir=${escapeFilterValue(String(captions.fontsDir))}`,
+    captionFrames: captionChangeFrames(assEventTimings(readFileSync(assPath, 'utf8')), fps, 0, total),
+  };
+}
+
 /** A copy sized for the chat's upload limit, made alongside the video (see `chatCopyPlan`). */
 type ChatCopy = NonNullable<ReturnType<typeof chatCopyPlan>>;
 
@@ -183,10 +196,7 @@ export const ffmpegRender: RenderStep = {
     const frames = framesFor(timeline.scenes.map((s) => s.end - s.start), format.fps);
     const totalSec = frames.reduce((a, b) => a + b, 0) / format.fps;
     const scenes = job.plan.scenes.map((s, i) => ({ effectPreset: s.effectPreset, frames: frames[i]! }));
-    const assPath = String(h.outputs.captions_build?.assPath);
-    const assFilterArg = `filename=${escapeFilterValue(assPath)}:fontsdir=${escapeFilterValue(String(h.outputs.captions_build?.fontsDir))}`;
-    // Where the captions change: the other frames repeat the one before unless the picture moves.
-    const captionFrames = captionChangeFrames(assEventTimings(readFileSync(assPath, 'utf8')), format.fps, 0, frames.reduce((a, b) => a + b, 0));
+    const { assFilterArg, captionFrames } = burnedInCaptions(h.outputs.captions_build ?? {}, format.fps, frames.reduce((a, b) => a + b, 0));
     const encode: EncodeSettings = { preset: format.preset, crf: format.crf, fps: format.fps, audioBitrate: '192k' };
     const audioPath = join(job.dir, 'soundtrack.partial.m4a');
     const mixdownPath = join(job.dir, 'mixdown.partial.wav');
