@@ -17,7 +17,7 @@ import { buildAudioGraph, type MasterPlan } from '../pipeline/render/graph/audio
 import { buildVideoGraph, framesFor } from '../pipeline/render/graph/video';
 import { makeRenderServices } from '../pipeline/render/services';
 import { readTimeline } from '../pipeline/render/steps/ttsGenerate';
-import { burnedInCaptions, MUSIC_GAIN } from '../pipeline/render/steps/ffmpegRender';
+import { burnedInCaptions, encodeSettings, MUSIC_GAIN } from '../pipeline/render/steps/ffmpegRender';
 import { pictureBreakdown } from './breakdown';
 
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
@@ -92,7 +92,7 @@ export async function benchRender(lengthSec: 60 | 180, topic: string, niche: str
     const floorGraph = `${buildVideoGraph({ width: config.render.width, height: config.render.height, fps: 30, scenes: floorScenes, assFilterArg: null, motion: false })};${buildAudioGraph({ voiceInput: images.length, musicInput: images.length + 1, totalSec: videoSec, musicGain: MUSIC_GAIN, master })}`;
     const floorArgs = buildRenderArgs({
       images, voicePath: String(outputs.tts_generate?.voicePath), musicPath: String(outputs.music_build?.musicPath), filterGraph: floorGraph,
-      totalSec: videoSec, output: join(dataDir, 'floor.mp4'), cuts: sceneCuts(floorScenes), encode: { preset: config.render.preset, crf: config.render.crf, fps: 30, audioBitrate: '192k' },
+      totalSec: videoSec, output: join(dataDir, 'floor.mp4'), cuts: sceneCuts(floorScenes), encode: encodeSettings(services.format),
     });
     // Twice, averaged: a shared machine drifts by several percent from one run to the next.
     const floors: number[] = [];
@@ -116,13 +116,14 @@ export async function benchRender(lengthSec: 60 | 180, topic: string, niche: str
     console.log(`  peak RSS node ${mib(process.resourceUsage().maxRSS * 1024)}, ffmpeg ${mib(ffmpegPeak)} · file ${mib(size)} (${((size * 8) / videoSec / 1e6).toFixed(1)} Mb/s)`);
     if (opts.breakdown) {
       const scenes = frames.map((f, i) => ({ effectPreset: plan.scenes[i]!.effectPreset, frames: f }));
+      const totalFrames = frames.reduce((a, b) => a + b, 0);
       const cpu = await pictureBreakdown({
-        ffmpeg: services.bins.ffmpeg, dir: dataDir, width: config.render.width, height: config.render.height, fps: 30, images, scenes,
-        ...burnedInCaptions(outputs.captions_build ?? {}, 30, frames.reduce((a, b) => a + b, 0)),
-        encode: { preset: config.render.preset, crf: config.render.crf, fps: 30, audioBitrate: '192k' }, cpuSeconds,
+        ffmpeg: services.bins.ffmpeg, dir: dataDir, width: services.format.width, height: services.format.height, fps: services.format.fps, images, scenes,
+        ...burnedInCaptions(outputs.captions_build ?? {}, services.format.fps, totalFrames),
+        encode: encodeSettings(services.format), cpuSeconds,
       });
       const renderCpu = steps.find(([s]) => s === 'ffmpeg_render')?.[2] ?? 0;
-      const ms = (sec: number) => `${((1000 * sec) / frames.reduce((a, b) => a + b, 0)).toFixed(2)} ms/frame`;
+      const ms = (sec: number) => `${((1000 * sec) / totalFrames).toFixed(2)} ms/frame`;
       console.log(`  the picture alone, one process, one thread (CPU s): floor ${cpu.floor.toFixed(1)} (${ms(cpu.floor)}) · +captions ${(cpu.captions - cpu.floor).toFixed(1)} · +motion ${(cpu.motion - cpu.floor).toFixed(1)} · both ${cpu.full.toFixed(1)} (+${(cpu.full - cpu.floor).toFixed(1)}, ${ms(cpu.full)})`);
       console.log(`  ffmpeg_render used ${renderCpu.toFixed(1)} CPU s: ${(renderCpu - cpu.full).toFixed(1)} more than that picture (soundtrack passes, process starts, parts); ${(cpu.full / 2).toFixed(1)} s of wall on two cores is the picture's own floor`);
     }

@@ -61,6 +61,11 @@ async function masterSoundtrack(services: RenderServices, mix: MixInput & { voic
   return master;
 }
 
+/** x264 and AAC settings for a render format (the bench's floor encodes with the same). */
+export function encodeSettings(format: { preset: string; crf: number; fps: number }): EncodeSettings {
+  return { preset: format.preset, crf: format.crf, fps: format.fps, audioBitrate: '192k' };
+}
+
 /**
  * The `ass` filter's argument for captions_build's file, and the frames of the video (`total`
  * long) on which the captions change: the other frames repeat the one before unless the picture
@@ -197,7 +202,7 @@ export const ffmpegRender: RenderStep = {
     const totalSec = frames.reduce((a, b) => a + b, 0) / format.fps;
     const scenes = job.plan.scenes.map((s, i) => ({ effectPreset: s.effectPreset, frames: frames[i]! }));
     const { assFilterArg, captionFrames } = burnedInCaptions(h.outputs.captions_build ?? {}, format.fps, frames.reduce((a, b) => a + b, 0));
-    const encode: EncodeSettings = { preset: format.preset, crf: format.crf, fps: format.fps, audioBitrate: '192k' };
+    const encode = encodeSettings(format);
     const audioPath = join(job.dir, 'soundtrack.partial.m4a');
     const mixdownPath = join(job.dir, 'mixdown.partial.wav');
     const mp4Path = join(job.dir, 'video.mp4');
