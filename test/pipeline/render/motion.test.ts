@@ -117,7 +117,7 @@ describe.each(ffmpegs)('motion on %s', (ffmpeg) => {
     const captionFrames = captionChangeFrames(assEventTimings(ass), 30, 0, scenes.reduce((n, s) => n + s.frames, 0));
     const raw = (part: VideoScene[], at: number, frames?: number[]) => execFileSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', ...part.flatMap(() => ['-i', still]),
       '-filter_complex', buildVideoGraph({ width: W, height: H, fps: 30, scenes: part, assFilterArg, captionFrames: frames, startFrame: at, opensVideo: at === 0 }),
-      '-map', '[vout]', '-vsync', '0', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-'], { maxBuffer: 64 * 1024 * 1024 });
+      '-map', '[vout]', '-vsync', '0', '-r', '30', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-'], { maxBuffer: 64 * 1024 * 1024 });
     return { assFilterArg, captionFrames, raw };
   }
 
