@@ -17,9 +17,22 @@ try {
   // Not allowed here (some containers): they run at normal priority.
 }
 
-/** @param {object} message */
+/**
+ * The worker is gone (exited, crashed or killed): nothing it started may outlive it. ffmpeg
+ * ignores SIGPIPE, so it would not die of its own when its output has nowhere to go.
+ */
+function orphaned() {
+  for (const child of children.values()) child.kill('SIGKILL');
+  process.exit(0);
+}
+
+/**
+ * Sends to the worker. A worker killed between the check and the write fails the write (EPIPE)
+ * before the channel reports the disconnect: that failure means the same thing.
+ * @param {object} message
+ */
 function send(message) {
-  if (process.connected) process.send(message);
+  if (process.connected) process.send(message, undefined, {}, (err) => err && orphaned());
 }
 
 function start({ id, binary, args, env }) {
@@ -48,8 +61,4 @@ process.on('message', (message) => {
   else if (message.type === 'kill') children.get(message.id)?.kill('SIGKILL');
 });
 
-// The worker is gone (exited, crashed or killed): nothing it started may outlive it.
-process.on('disconnect', () => {
-  for (const child of children.values()) child.kill('SIGKILL');
-  process.exit(0);
-});
+process.on('disconnect', orphaned);

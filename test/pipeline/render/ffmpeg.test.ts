@@ -53,30 +53,43 @@ describe('the process launcher', () => {
     await expect(runFfmpeg('/nonexistent/ffmpeg', ['-version'])).rejects.toThrow(/ENOENT/);
   });
 
-  it('kills what it started when the process that asked for it dies', async () => {
-    // A process that starts a long sleep through the launcher and waits.
+  it.each([
+    ['quiet', 'exec sleep 60', 'sleep'],
+    // As ffmpeg does (it ignores SIGPIPE): writing all the time, it keeps the launcher sending,
+    // and would outlive a launcher that died before killing it.
+    ['writing its output all the time', 'trap "" PIPE; while :; do echo progress; sleep 0.02; done', '/bin/sh'],
+  ])('kills what it started when the process that asked for it dies (%s)', async (_, command, name) => {
+    // A process that starts the command through the launcher and waits.
     const script = `import { runFfmpeg } from ${JSON.stringify(new URL('../../../pipeline/render/ffmpeg.ts', import.meta.url).pathname)};
-      runFfmpeg('/bin/sh', ['-c', 'exec sleep 60']).catch(() => undefined);`;
+      runFfmpeg('/bin/sh', ['-c', ${JSON.stringify(command)}]).catch(() => undefined);`;
     const asker = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    // The sleep is found by its parents: the launcher, whose parent is the asker.
-    let sleeper = 0;
-    for (let i = 0; i < 200 && !sleeper; i++) {
+    // It is found by its parents: the launcher, whose parent is the asker.
+    let started = 0;
+    for (let i = 0; i < 200 && !started; i++) {
       await new Promise((r) => setTimeout(r, 25));
-      sleeper = sleepsUnder(asker.pid!);
+      started = childUnder(asker.pid!, name);
     }
-    expect(sleeper).toBeGreaterThan(0);
+    expect(started).toBeGreaterThan(0);
+    // The asker dies while the launcher is held still (as on a busy machine, at background
+    // priority): on waking, the launcher finds output to pass on first, then the asker gone.
+    const helper = Number(statOf(readFileSync(`/proc/${started}/stat`, 'utf8'))[1]);
+    process.kill(helper, 'SIGSTOP');
+    await new Promise((r) => setTimeout(r, 100));
     asker.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, 100));
+    process.kill(helper, 'SIGCONT');
     let alive = true;
     for (let i = 0; i < 100 && alive; i++) {
       await new Promise((r) => setTimeout(r, 20));
-      alive = existsSync(`/proc/${sleeper}`) && !statOf(readFileSync(`/proc/${sleeper}/stat`, 'utf8'))[0]!.startsWith('Z');
+      alive = existsSync(`/proc/${started}`) && !statOf(readFileSync(`/proc/${started}/stat`, 'utf8'))[0]!.startsWith('Z');
     }
+    if (alive) process.kill(started, 'SIGKILL');
     expect(alive).toBe(false);
   });
 });
 
-/** The pid of a `sleep` whose parent's parent is `grandparent`, or 0. */
-function sleepsUnder(grandparent: number): number {
+/** The pid of a process named `name` (its command line's first word) whose parent's parent is `grandparent`, or 0. */
+function childUnder(grandparent: number, name: string): number {
   const parentOf = (pid: string) => {
     try {
       return Number(statOf(readFileSync(`/proc/${pid}/stat`, 'utf8'))[1]);
@@ -86,7 +99,7 @@ function sleepsUnder(grandparent: number): number {
   };
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep')) continue;
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] !== name) continue;
     } catch {
       continue;
     }
