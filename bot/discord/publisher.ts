@@ -25,8 +25,9 @@ export function makeDiscordPublisher(rest: REST, uploadLimits: Map<string, numbe
   return {
     platform: 'discord',
     minEditIntervalMs: 2000,
-    async send(channelId, view) {
+    async send(channelId, view, opts) {
       const { body, files } = restBody(view);
+      if (opts?.nonce) Object.assign(body, { nonce: opts.nonce, enforce_nonce: true });
       const msg = (await rest.post(Routes.channelMessages(channelId), { body, files })) as { id: string };
       return msg.id;
     },
@@ -35,6 +36,7 @@ export function makeDiscordPublisher(rest: REST, uploadLimits: Map<string, numbe
       await rest.patch(Routes.channelMessage(channelId, messageId), { body });
     },
     uploadLimit: async (channelId) => uploadLimits.get(channelId) ?? DISCORD_DEFAULT_UPLOAD_LIMIT,
+    messageUrl: (channelId, messageId, guildId) => `https://discord.com/channels/${guildId ?? '@me'}/${channelId}/${messageId}`,
   };
 }
 

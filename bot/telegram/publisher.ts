@@ -49,5 +49,7 @@ export function makeTelegramPublisher(api: Api, uploadLimit = TELEGRAM_UPLOAD_LI
       }
     },
     uploadLimit: async () => uploadLimit,
+    // Public channels and groups have t.me links; private chats have none.
+    messageUrl: (chatId, messageId) => (chatId.startsWith('@') ? `https://t.me/${chatId.slice(1)}/${messageId}` : undefined),
   };
 }

@@ -1,3 +1,4 @@
+import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import type { ChatSettings, Db } from '../client';
 import { idListSchema, parseJson, toJson } from '../json';
@@ -19,6 +20,8 @@ export const chatSettingsPatchSchema = z.object({
   publishChannelId: z.string().nullable().optional(),
   dailyRenderQuota: z.number().int().min(0).max(1000).optional(),
   maxDraftsPerUser: z.number().int().min(1).max(100).optional(),
+  timezone: z.string().max(64).refine((name) => IANAZone.isValidZone(name), { message: 'must be an IANA time zone such as Europe/Berlin or America/New_York' }).optional(),
+  webhookUrl: z.string().max(500).regex(/^https?:\/\/\S+$/i, { message: 'must be an http(s) URL' }).nullable().optional(),
 });
 export type ChatSettingsPatch = z.infer<typeof chatSettingsPatchSchema>;
 
@@ -33,7 +36,10 @@ const DEFAULTS = {
   publishChannelId: null,
   dailyRenderQuota: 20,
   maxDraftsPerUser: 5,
+  timezone: 'UTC',
+  webhookUrl: null,
 };
+
 
 function view(row: Omit<ChatSettings, 'id' | 'createdAt' | 'updatedAt'>): ChatSettingsView {
   return {
