@@ -1,25 +1,33 @@
 import type { Bot } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import type { Client } from 'discord.js';
 import type { Config } from '../core/config';
 import type { Logger } from '../core/logger';
 import type { CommandDeps } from '../commands/context';
 import { attachRunReporter, type ChatPublisher } from '../commands/delivery';
+import { attachPublishReporter, channelSenders } from '../commands/publishReport';
 import { openDatabase, type Database } from '../db/client';
 import { makePlanner } from '../pipeline/plan/makePlanner';
+import { makeTargets } from '../pipeline/publish/targets';
+import type { ChannelSender } from '../pipeline/publish/targets/chat';
 import type { RenderServices } from '../pipeline/render/context';
 import { RenderRunner } from '../pipeline/render/runner';
 import { makeRenderServices } from '../pipeline/render/services';
-import { makeTelegramBot } from './telegram/bot';
-import { makeTelegramPublisher } from './telegram/publisher';
-import type { UserFromGetMe } from 'grammy/types';
-import type { Client } from 'discord.js';
+import { PublishScheduler } from '../pipeline/schedule/scheduler';
+import { makeDiscordChannelAccess } from './discord/access';
 import { makeDiscordBot } from './discord/bot';
 import { makeDiscordPublisher, makeDiscordRest } from './discord/publisher';
+import { makeTelegramChannelAccess } from './telegram/access';
+import { makeTelegramBot } from './telegram/bot';
+import { makeTelegramPublisher } from './telegram/publisher';
 
 export interface App {
   db: Database;
   deps: CommandDeps;
   services: RenderServices;
   runner: RenderRunner | null;
+  /** Posts due publications; runs wherever the worker runs. */
+  scheduler: PublishScheduler | null;
   telegram: Bot | null;
   discord: Client | null;
   publishers: ChatPublisher[];
@@ -27,22 +35,35 @@ export interface App {
 }
 
 export interface AppOptions {
-  /** Run the render worker in this process (default true). */
+  /** Run the render worker and the publish scheduler in this process (default true). */
   worker?: boolean;
   /** Listen to chat platforms in this process (default true). A worker-only process still posts through their REST APIs. */
   adapters?: boolean;
   telegramBotInfo?: UserFromGetMe;
   runnerPollMs?: number;
+  /** The clock scheduling reads (tests move it). */
+  clock?: () => Date;
 }
 
 /**
- * Wires one process: database, planner, render services, the render worker (optional) and the
- * chat adapters whose tokens are configured, with render events flowing back into the chats.
+ * Wires one process: database, planner, render services, the render worker and publish
+ * scheduler (optional) and the chat adapters whose tokens are configured, with render and
+ * publishing events flowing back into the chats.
  */
 export async function makeApp(config: Config, log: Logger, opts: AppOptions = {}): Promise<App> {
   const db = await openDatabase(config.database.url);
   const services = await makeRenderServices(config, db.prisma, log);
-  const runner = opts.worker === false ? null : new RenderRunner(services, { pollMs: opts.runnerPollMs });
+  const worker = opts.worker !== false;
+  const runner = worker ? new RenderRunner(services, { pollMs: opts.runnerPollMs }) : null;
+  const clock = opts.clock ?? (() => new Date());
+  const publishers: ChatPublisher[] = [];
+  // Filled once the adapters below exist; the chat target looks senders up when it posts.
+  const senders: ChannelSender[] = [];
+  const targets = makeTargets({
+    senders, ffmpeg: services.bins.ffmpeg, format: services.format, publishDir: config.publish.dir,
+    webhook: { secret: config.publish.webhookSecret, defaultUrl: config.publish.webhookUrl },
+  });
+  const scheduler = worker ? new PublishScheduler({ db: db.prisma, log, targets, now: clock }) : null;
   const deps: CommandDeps = {
     db: db.prisma,
     config,
@@ -51,28 +72,39 @@ export async function makeApp(config: Config, log: Logger, opts: AppOptions = {}
     pool: services.pool,
     pokeQueue: () => runner?.poke(),
     abortLocal: (runId) => runner?.abortLocal(runId),
+    targets,
+    pokeScheduler: () => scheduler?.poke(),
+    clock,
+    channelAccess: {},
   };
-  const publishers: ChatPublisher[] = [];
   let discord: Client | null = null;
   if (config.discord.token) {
     const uploadLimits = new Map<string, number>();
     const publisher = makeDiscordPublisher(makeDiscordRest(config.discord.token, config.discord.apiUrl), uploadLimits);
     publishers.push(publisher);
-    if (opts.adapters !== false) discord = makeDiscordBot(deps, { token: config.discord.token, apiUrl: config.discord.apiUrl, publisher, uploadLimits });
+    if (opts.adapters !== false) {
+      discord = makeDiscordBot(deps, { token: config.discord.token, apiUrl: config.discord.apiUrl, publisher, uploadLimits });
+      deps.channelAccess!.discord = makeDiscordChannelAccess(discord);
+    }
   }
   let telegram: Bot | null = null;
   if (config.telegram.token) {
     // The bot object is cheap and offline until started; its api is the REST client publishers use.
     const bot = makeTelegramBot(deps, { token: config.telegram.token, apiRoot: config.telegram.apiRoot, botInfo: opts.telegramBotInfo });
     publishers.push(makeTelegramPublisher(bot.api));
+    deps.channelAccess!.telegram = makeTelegramChannelAccess(bot.api);
     if (opts.adapters !== false) telegram = bot;
   }
-  const detach = runner ? attachRunReporter({ ...deps, ffmpeg: services.bins.ffmpeg, format: services.format }, runner, publishers) : () => undefined;
+  senders.push(...channelSenders(publishers));
+  const detachRuns = runner ? attachRunReporter({ ...deps, ffmpeg: services.bins.ffmpeg, format: services.format }, runner, publishers) : () => undefined;
+  const detachPosts = scheduler ? attachPublishReporter(deps, scheduler, publishers) : () => undefined;
   return {
-    db, deps, services, runner, telegram, discord, publishers,
+    db, deps, services, runner, scheduler, telegram, discord, publishers,
     async stop() {
-      detach();
+      detachRuns();
+      detachPosts();
       await discord?.destroy();
+      await scheduler?.stop();
       await runner?.stop();
       await services.pool.close();
       await db.close();

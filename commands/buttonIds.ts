@@ -9,6 +9,7 @@ import { UserError } from '../core/errors';
 export const ACTIONS = [
   'hook', 'newhooks', 'approve', 'edit', 'lock', 'regen', 'regenscene', 'voice', 'setvoice', 'settempo', 'setlen',
   'discard', 'cancel', 'retry', 'rerender', 'plan', 'status', 'niche', 'setniche',
+  'schedule', 'scheduled', 'postnow', 'reschedule', 'unschedule',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 

@@ -2,6 +2,7 @@ import type { Config } from '../core/config';
 import type { Logger } from '../core/logger';
 import type { Db } from '../db/client';
 import type { Planner } from '../pipeline/plan/planner';
+import type { Targets } from '../pipeline/publish/targets';
 import type { WorkerPool } from '../pipeline/render/workers/pool';
 
 /** Who is acting, where. Adapters fill it from the platform event; commands trust nothing else. */
@@ -20,6 +21,24 @@ export interface CommandContext {
   roleIds: string[];
   /** Largest upload this chat accepts, when the platform says (Discord: per guild boost tier). */
   uploadLimit?: number;
+  /** The terminal's time zone (chats use their setting). */
+  timeZone?: string;
+}
+
+/** What the bot may do in a channel someone named (the publish channel), for people. */
+export interface ChannelReport {
+  /** The channel's canonical id (a Telegram @name resolves to its numeric id). */
+  id: string;
+  /** "#videos", "@teamchannel" — how to name it in chat. */
+  name: string;
+  /** What is missing, e.g. "Attach Files"; empty when the bot can post there. */
+  problems: string[];
+}
+
+/** Checks a channel on one platform (the adapters implement it with their clients). */
+export interface ChannelAccess {
+  /** `asUserId`: also require that this person may manage the channel (they are making it a publish channel). */
+  check(channelRef: string, opts?: { asUserId?: string; guildId?: string }): Promise<ChannelReport>;
 }
 
 /** What commands need from the rest of the system. */
@@ -34,4 +53,12 @@ export interface CommandDeps {
   pokeQueue(): void;
   /** Asks a running render to stop (kills its ffmpeg when it runs in this process). */
   abortLocal(runId: string): void;
+  /** Where finished videos can be posted (chat channel, folder, webhook). */
+  targets: Targets;
+  /** Tells the publish scheduler there is a post due now (no-op when it runs elsewhere). */
+  pokeScheduler(): void;
+  /** The time now (tests move it). */
+  clock(): Date;
+  /** Channel checks per platform, where this process runs that platform's adapter. */
+  channelAccess?: Partial<Record<'discord' | 'telegram', ChannelAccess>>;
 }

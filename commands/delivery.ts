@@ -13,14 +13,18 @@ export interface ChatPublisher {
   platform: 'discord' | 'telegram';
   /** Shortest gap between two edits of one message. */
   minEditIntervalMs: number;
-  /** Posts a new message, returning its id. A `nonce` makes a repeated send a no-op where the platform supports it (Discord). */
-  send(channelId: string, view: View, opts?: { nonce?: string }): Promise<string>;
+  /** Posts a new message, returning its id. */
+  send(channelId: string, view: View): Promise<string>;
   /** Replaces a message's content and buttons. */
   edit(channelId: string, messageId: string, view: View): Promise<void>;
   /** Largest upload this channel accepts, in bytes. */
   uploadLimit(channelId: string): Promise<number>;
-  /** A link to a posted message, where the platform has one. */
-  messageUrl?(channelId: string, messageId: string, guildId?: string): string | undefined;
+  /**
+   * Publishes a post (the scheduler's chat target): returns the message id and its link. Throws
+   * ChannelRefusedError or ChannelUnreachableError when surely nothing was posted; `nonce` makes
+   * a repeat a no-op where the platform supports it (Discord, for a few minutes).
+   */
+  post(channelId: string, view: View, opts: { nonce: string; guildId?: string }): Promise<{ messageId: string; url?: string }>;
 }
 
 interface Pending {

@@ -32,7 +32,10 @@ export function resultView(project: Project, run: RunView, videoPath: string, wi
       path: videoPath, name: 'video.mp4', kind: 'video', width, height,
       durationSec: exported.durationSec, thumbPath: run.artifacts.thumbPath,
     }],
-    buttons: [[{ id: buttonId('rerender', project.id, run.planVersionId), label: '🔁 Re-render', style: 'secondary' }]],
+    buttons: [[
+      { id: buttonId('schedule', project.id), label: '🗓 Schedule', style: 'primary' },
+      { id: buttonId('rerender', project.id, run.planVersionId), label: '🔁 Re-render', style: 'secondary' },
+    ]],
   };
 }
 

@@ -12,6 +12,7 @@ import { requestCancel, retryRun } from '../pipeline/render/runner';
 import { buttonId, parseButtonId, type ButtonRef } from './buttonIds';
 import type { CommandContext, CommandDeps } from './context';
 import { requireApprover } from './permissions';
+import { handleScheduleButton, handleScheduleForm, SCHEDULE_ACTIONS } from './schedule';
 import { hooksView, nicheView, planView } from './planView';
 import { progressView } from './runViews';
 import { planStoryboard } from './storyboard';
@@ -90,6 +91,7 @@ function sceneNumbers(raw: string | undefined, count: number): number[] {
 /** A button click: re-checks chat, plan version and rights, then acts. */
 export async function handleButton(deps: CommandDeps, ctx: CommandContext, rawId: string): Promise<View> {
   const ref = parseButtonId(rawId);
+  if (isScheduleAction(ref.action)) return handleScheduleButton(deps, ctx, ref);
   const project = await getProjectInChat(deps.db, ref.projectId, ctx.platform, ctx.chatId);
   const settings = await getChatSettings(deps.db, ctx.platform, ctx.chatId);
   const planBound = !['cancel', 'status', 'plan', 'retry'].includes(ref.action);
@@ -175,6 +177,8 @@ export async function handleButton(deps: CommandDeps, ctx: CommandContext, rawId
   }
 }
 
+const isScheduleAction = (a: string): a is (typeof SCHEDULE_ACTIONS)[number] => (SCHEDULE_ACTIONS as readonly string[]).includes(a);
+
 async function showAfter(deps: CommandDeps, pending: Promise<{ project: Project }>): Promise<View> {
   const { project } = await pending;
   return showPlan(deps, project);
@@ -197,6 +201,7 @@ function voiceView(project: Project, planId: string): View {
 /** A submitted form (Discord modal / Telegram reply): scene edits, locks, one-scene rewrites. */
 export async function handleForm(deps: CommandDeps, ctx: CommandContext, rawId: string, values: Record<string, string>): Promise<View> {
   const ref = parseButtonId(rawId);
+  if (ref.action === 'schedule' || ref.action === 'reschedule') return handleScheduleForm(deps, ctx, ref, values);
   const project = await getProjectInChat(deps.db, ref.projectId, ctx.platform, ctx.chatId);
   const planId = await currentPlanId(deps, project, ref);
   if (!planId) return showPlan(deps, project, 'This plan changed while you were typing; here is the latest. Nothing was changed.\n\n');

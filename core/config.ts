@@ -46,6 +46,9 @@ const envSchema = z.object({
   RENDER_PRESET: optionalString.pipe(z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).optional()),
   RENDER_CRF: optionalString.refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) <= 51), { message: 'must be 0–51' }),
   MUSIC_DIR: optionalString,
+  PUBLISH_DIR: optionalString,
+  WEBHOOK_URL: url('WEBHOOK_URL'),
+  WEBHOOK_SECRET: optionalString.refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters (it signs every webhook post)' }),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -60,6 +63,8 @@ export interface Config {
   port: number;
   ffmpeg: { ffmpegPath?: string; ffprobePath?: string };
   render: { concurrency: number; width: number; height: number; preset: string; crf: number; musicDir?: string };
+  /** Where finished videos may be posted besides chats: a folder (one sub-folder per chat) and a default webhook. */
+  publish: { dir?: string; webhookUrl?: string; webhookSecret?: string };
 }
 
 /** Parses the environment once; throws ConfigError naming every bad variable. */
@@ -89,6 +94,7 @@ export function loadConfig(env: Env = process.env): Config {
       crf: e.RENDER_CRF === undefined ? 21 : Number(e.RENDER_CRF),
       musicDir: e.MUSIC_DIR ? resolve(e.MUSIC_DIR) : undefined,
     },
+    publish: { dir: e.PUBLISH_DIR ? resolve(e.PUBLISH_DIR) : undefined, webhookUrl: e.WEBHOOK_URL, webhookSecret: e.WEBHOOK_SECRET },
   };
 }
 

@@ -7,6 +7,7 @@ const REDACT_PATHS = [
   'token', '*.token', 'apiKey', '*.apiKey', 'authorization', '*.authorization',
   'headers.authorization', '*.headers.authorization', 'password', '*.password',
   'config.openai.apiKey', 'config.discord.token', 'config.telegram.token', 'config.telegram.webhookSecret', 'secretToken', '*.secretToken',
+  'config.publish.webhookSecret', 'config.publish.webhookUrl', 'webhookSecret', '*.webhookSecret', 'webhookUrl', '*.webhookUrl', 'secret', '*.secret',
 ];
 
 /** Token-shaped strings that must never reach a log line even inside free text. */

@@ -6,7 +6,7 @@ import { loadConfig } from '../../core/config';
 import { makeLogger } from '../../core/logger';
 import { makeApp } from '../app';
 import { TELEGRAM_COMMANDS } from '../telegram/bot';
-import { registerDiscordCommands } from '../discord/register';
+import { ensureGlobalCommands, registerDiscordCommands } from '../discord/register';
 
 /**
  * `shortsmith start [--role all|bot|worker]`: the chat adapters whose tokens are set, the render
@@ -23,9 +23,11 @@ export async function startCommand(args: string[]): Promise<number> {
   const config = loadConfig();
   const log = makeLogger(config.logLevel);
   const app = await makeApp(config, log, { worker: role !== 'bot', adapters: role !== 'worker' });
-  log.info({ role, database: config.database.provider, telegram: Boolean(app.telegram), worker: Boolean(app.runner) }, 'shortsmith starting');
+  log.info({ role, database: config.database.provider, telegram: Boolean(app.telegram), discord: Boolean(app.discord), worker: Boolean(app.runner) }, 'shortsmith starting');
   if (!app.telegram && role !== 'worker') log.warn('No chat platform configured: set TELEGRAM_BOT_TOKEN (and/or DISCORD_TOKEN). The worker still runs.');
   await app.runner?.start();
+  // Due posts (and those missed while no worker ran) go out now, then every minute.
+  app.scheduler?.start();
 
   let telegramRunner: ReturnType<typeof run> | null = null;
   let webhookServer: Server | null = null;
@@ -51,6 +53,11 @@ export async function startCommand(args: string[]): Promise<number> {
     client.once('clientReady', () => {
       log.info({ user: client.user?.tag }, 'discord connected');
       if (config.discord.devGuildId) void registerDiscordCommands(config, config.discord.devGuildId).catch((err: unknown) => log.warn({ err }, 'registering guild commands failed'));
+      else {
+        void ensureGlobalCommands(config)
+          .then((done) => log.info({ commands: done }, done === 'registered' ? 'registered /video globally (Discord may take a while to show it everywhere)' : '/video is registered'))
+          .catch((err: unknown) => log.warn({ err }, 'checking the global /video command failed; run shortsmith register-commands'));
+      }
     });
     await client.login(config.discord.token);
   }

@@ -6,13 +6,14 @@ import type { CommandContext, CommandDeps } from '../../commands/context';
 import { runCommand } from '../../commands/dispatch';
 import { chatSettings, chatStats, helpView, listProjects, projectStatus } from '../../commands/manage';
 import { createVideo, handleButton, handleForm } from '../../commands/video';
+import { listScheduled, scheduleLatest } from '../../commands/schedule';
 import type { ChatPublisher } from '../../commands/delivery';
 import type { View } from '../../commands/view';
 import { getRun, setRunMessageRefs } from '../../db/repos/runs';
 import { toModal, toPayload } from './render';
 
 /** Button actions that answer with a form: Discord needs the modal as the first response. */
-const FORM_ACTIONS = new Set(['edit', 'lock', 'regenscene']);
+const FORM_ACTIONS = new Set(['edit', 'lock', 'regenscene', 'schedule', 'reschedule']);
 
 export interface DiscordBotOptions {
   token: string;
@@ -75,7 +76,14 @@ export function makeDiscordBot(deps: CommandDeps, opts: DiscordBotOptions): Clie
   async function onCommand(i: ChatInputCommandInteraction): Promise<void> {
     const ctx = contextOf(i, opts.uploadLimits);
     const sub = i.options.getSubcommand();
-    const publicReply = sub === 'create';
+    if (sub === 'schedule' && !i.options.getString('when')) {
+      // No time given: the form must be Discord's first answer, so nothing is deferred.
+      const view = await runCommand(deps, ctx, sub, () => scheduleLatest(deps, ctx));
+      if (view.form) await i.showModal(toModal(view));
+      else await i.reply({ ...toPayload(view), flags: MessageFlags.Ephemeral });
+      return;
+    }
+    const publicReply = sub === 'create' || sub === 'schedule';
     await i.deferReply(publicReply ? {} : { flags: MessageFlags.Ephemeral });
     const view = await runCommand(deps, ctx, sub, () => {
       switch (sub) {
@@ -84,6 +92,8 @@ export function makeDiscordBot(deps: CommandDeps, opts: DiscordBotOptions): Clie
             topic: i.options.getString('topic', true), niche: i.options.getString('niche') ?? undefined, length: i.options.getInteger('length') ?? undefined,
             tempo: i.options.getString('tempo') ?? undefined, voice: i.options.getString('voice') ?? undefined, language: i.options.getString('language') ?? undefined,
           });
+        case 'schedule': return scheduleLatest(deps, ctx, i.options.getString('when') ?? '', i.options.getString('targets') ?? '');
+        case 'scheduled': return listScheduled(deps, ctx);
         case 'list': return listProjects(deps, ctx);
         case 'status': return projectStatus(deps, ctx);
         case 'stats': return chatStats(deps, ctx);
@@ -99,6 +109,13 @@ export function makeDiscordBot(deps: CommandDeps, opts: DiscordBotOptions): Clie
           if (quota !== null) patch.dailyRenderQuota = quota;
           const drafts = i.options.getInteger('drafts');
           if (drafts !== null) patch.maxDraftsPerUser = drafts;
+          const channel = i.options.getChannel('publish_channel');
+          if (channel) patch.publishChannelId = channel.id;
+          if (i.options.getBoolean('clear_publish_channel')) patch.publishChannelId = null;
+          const timezone = i.options.getString('timezone');
+          if (timezone) patch.timezone = timezone.trim();
+          const webhook = i.options.getString('webhook');
+          if (webhook) patch.webhookUrl = /^(off|none|remove)$/i.test(webhook.trim()) ? null : webhook.trim();
           return chatSettings(deps, ctx, Object.keys(patch).length ? patch : null);
         }
         default: return helpView('discord');
@@ -130,9 +147,18 @@ export function makeDiscordBot(deps: CommandDeps, opts: DiscordBotOptions): Clie
   async function onModal(i: ModalSubmitInteraction): Promise<void> {
     const ctx = contextOf(i, opts.uploadLimits);
     const values = Object.fromEntries(i.fields.fields.map((f) => [f.customId, 'value' in f ? String(f.value) : '']));
-    if (i.isFromMessage()) await i.deferUpdate();
-    else await i.deferReply();
+    // A scene edit replaces the plan message it came from; a schedule answers in a new message
+    // (the video it came from stays as it is), as does a form opened by a slash command.
+    const action = i.customId.split('|')[1] ?? '';
+    const newMessage = !i.isFromMessage() || action === 'schedule' || action === 'reschedule';
+    if (newMessage) await i.deferReply();
+    else await i.deferUpdate();
     const view = await runCommand(deps, ctx, 'form', () => handleForm(deps, ctx, i.customId, values));
+    if (view.ephemeral && newMessage) {
+      await i.deleteReply().catch(() => undefined);
+      await i.followUp({ ...toPayload(view), flags: MessageFlags.Ephemeral });
+      return;
+    }
     await deliver(i, ctx, { ...view, replace: !view.ephemeral });
   }
 

@@ -1,4 +1,4 @@
-import { SlashCommandBuilder } from 'discord.js';
+import { ChannelType, SlashCommandBuilder } from 'discord.js';
 import { LANGUAGES } from '../../pipeline/plan/input';
 import { PACKS, TARGET_LENGTHS, TEMPOS, VOICES } from '../../pipeline/plan/packs';
 
@@ -13,6 +13,11 @@ export function videoCommand(): SlashCommandBuilder {
       .addStringOption((o) => o.setName('tempo').setDescription('Speaking pace').addChoices(...TEMPOS.map((t) => ({ name: t, value: t }))))
       .addStringOption((o) => o.setName('voice').setDescription('Narrator voice').addChoices(...VOICES.map((v) => ({ name: v, value: v }))))
       .addStringOption((o) => o.setName('language').setDescription('Language').addChoices(...LANGUAGES.map((l) => ({ name: l, value: l })))));
+  cmd.addSubcommand((s) =>
+    s.setName('schedule').setDescription('Post the newest finished video later: to the publish channel, a webhook or a folder')
+      .addStringOption((o) => o.setName('when').setDescription('e.g. tomorrow 18:00, fri 9am, in 2h, 2026-12-24 09:30, now (leave out for a form)').setMaxLength(100))
+      .addStringOption((o) => o.setName('targets').setDescription('chat, webhook, folder (default: every one set up)').setMaxLength(60)));
+  cmd.addSubcommand((s) => s.setName('scheduled').setDescription('Posts waiting to go out from this channel'));
   cmd.addSubcommand((s) => s.setName('list').setDescription('Videos in this channel'));
   cmd.addSubcommand((s) => s.setName('status').setDescription('Where the latest video stands'));
   cmd.addSubcommand((s) => s.setName('stats').setDescription('Renders, views and likes in this channel'));
@@ -23,6 +28,10 @@ export function videoCommand(): SlashCommandBuilder {
       .addStringOption((o) => o.setName('niche').setDescription('Default style pack').addChoices(...PACKS.map((p) => ({ name: p.name, value: p.id }))))
       .addIntegerOption((o) => o.setName('length').setDescription('Default target seconds').addChoices(...TARGET_LENGTHS.map((l) => ({ name: `${l} s`, value: l }))))
       .addIntegerOption((o) => o.setName('quota').setDescription('Renders per day in this channel').setMinValue(0).setMaxValue(1000))
-      .addIntegerOption((o) => o.setName('drafts').setDescription('Plans in progress per person').setMinValue(1).setMaxValue(100)));
+      .addIntegerOption((o) => o.setName('drafts').setDescription('Plans in progress per person').setMinValue(1).setMaxValue(100))
+      .addChannelOption((o) => o.setName('publish_channel').setDescription('Where scheduled videos are posted').addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement))
+      .addBooleanOption((o) => o.setName('clear_publish_channel').setDescription('Stop posting to a publish channel'))
+      .addStringOption((o) => o.setName('timezone').setDescription('Time zone scheduled times are read in, e.g. Europe/Berlin').setMaxLength(64))
+      .addStringOption((o) => o.setName('webhook').setDescription('URL that receives each post (n8n, Zapier, Make); "off" to remove').setMaxLength(500)));
   return cmd;
 }

@@ -19,17 +19,27 @@ export function toPayload(view: View): DiscordPayload {
   const embed = new EmbedBuilder().setDescription(clip(safe(view.text), 4096)).setColor(0x4cc9f0);
   if (view.title) embed.setTitle(clip(safe(view.title), 256));
   for (const f of (view.fields ?? []).slice(0, 10)) embed.addFields({ name: clip(safe(f.name), 256), value: clip(safe(f.value), 1024) || '—' });
-  const files: AttachmentBuilder[] = [];
-  if (view.image) {
-    files.push(new AttachmentBuilder(view.image.path, { name: view.image.name }));
-    embed.setImage(`attachment://${view.image.name}`);
-  }
-  for (const f of view.files ?? []) files.push(new AttachmentBuilder(f.path, { name: f.name }));
+  if (view.image) embed.setImage(`attachment://${view.image.name}`);
+  const cover = coverOf(view);
+  if (cover) embed.setThumbnail(`attachment://${cover.name}`);
+  const files = viewAttachments(view).map((f) => new AttachmentBuilder(f.path, { name: f.name }));
   const components = (view.buttons ?? []).slice(0, 5).map((row) =>
     new ActionRowBuilder<ButtonBuilder>().addComponents(
       row.slice(0, 5).map((b) => new ButtonBuilder().setCustomId(b.id).setLabel(clip(b.label, 80)).setStyle(STYLE[b.style ?? 'secondary'])),
     ));
   return { embeds: [embed], components, files, allowedMentions: { parse: [] } };
+}
+
+/** A video's cover, shown as the embed's thumbnail beside the caption. */
+const coverOf = (view: View) => {
+  const thumb = view.files?.find((f) => f.kind === 'video' && f.thumbPath)?.thumbPath;
+  return thumb ? { path: thumb, name: 'cover.jpg' } : undefined;
+};
+
+/** Every file a view's message carries: its picture, its files, and a video's cover. */
+export function viewAttachments(view: View): { path: string; name: string }[] {
+  const cover = coverOf(view);
+  return [...(view.image ? [view.image] : []), ...(view.files ?? []), ...(cover ? [cover] : [])];
 }
 
 /** A view's form as a Discord modal (at most five text inputs). */

@@ -6,6 +6,7 @@ import type { CommandContext, CommandDeps } from '../../commands/context';
 import { runCommand } from '../../commands/dispatch';
 import { chatSettings, chatStats, helpView, listProjects, projectStatus } from '../../commands/manage';
 import { createVideo, handleButton, handleForm } from '../../commands/video';
+import { listScheduled, scheduleLatest } from '../../commands/schedule';
 import type { View, ViewForm } from '../../commands/view';
 import { setRunMessageRefs, getRun } from '../../db/repos/runs';
 import { sendView } from './publisher';
@@ -19,6 +20,14 @@ export interface TelegramBotOptions {
 }
 
 const ADMIN_TTL_MS = 60_000;
+/** A tap is acknowledged (the client's spinner stops) this soon, however long the work takes. */
+const TAP_ACK_MS = 250;
+
+/** Answers a callback query once: with a pop-up when the answer is ready in time, else empty. */
+interface TapAnswer {
+  answered: boolean;
+  answer(opts?: { text: string; show_alert: boolean }): Promise<void>;
+}
 
 /** `/video why cats purr niche:science length:90` → topic and options. */
 export function parseVideoCommand(text: string): Record<string, string> {
@@ -40,6 +49,28 @@ export function parseVideoCommand(text: string): Record<string, string> {
 export function makeTelegramBot(deps: CommandDeps, opts: TelegramBotOptions): Bot {
   const bot = new Bot(opts.token, { client: opts.apiRoot ? { apiRoot: opts.apiRoot } : undefined, botInfo: opts.botInfo });
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
+  const taps = new WeakMap<Context, TapAnswer>();
+  // Before the per-chat queue: a tap waiting behind a slow update of its chat (a plan being
+  // written) is still acknowledged at once; the work and its message follow.
+  bot.use(async (ctx, next) => {
+    if (!ctx.callbackQuery) return next();
+    const tap: TapAnswer = {
+      answered: false,
+      async answer(o) {
+        if (tap.answered) return;
+        tap.answered = true;
+        await ctx.answerCallbackQuery(o).catch((err: unknown) => deps.log.warn({ err }, 'answerCallbackQuery failed'));
+      },
+    };
+    taps.set(ctx, tap);
+    const timer = setTimeout(() => void tap.answer(), TAP_ACK_MS);
+    try {
+      await next();
+    } finally {
+      clearTimeout(timer);
+      await tap.answer();
+    }
+  });
   // Updates of one chat are handled in order (under @grammyjs/runner); different chats in parallel.
   bot.use(sequentialize((ctx) => String(ctx.chat?.id ?? ctx.from?.id ?? '')));
   const admins = new Map<string, { at: number; ids: Set<string> }>();
@@ -91,6 +122,15 @@ export function makeTelegramBot(deps: CommandDeps, opts: TelegramBotOptions): Bo
       args.topic ? createVideo(deps, cc, { ...args, topic: args.topic }) : helpView('telegram'));
     await reply(ctx, cc, view);
   });
+  bot.command(['schedule'], async (ctx) => {
+    const cc = await context(ctx);
+    const [when, targets] = ctx.match.split('|').map((p) => p.trim());
+    await reply(ctx, cc, await runCommand(deps, cc, 'schedule', () => scheduleLatest(deps, cc, when ?? '', targets ?? '')));
+  });
+  bot.command(['scheduled'], async (ctx) => {
+    const cc = await context(ctx);
+    await reply(ctx, cc, await runCommand(deps, cc, 'scheduled', () => listScheduled(deps, cc)));
+  });
   bot.command(['list'], async (ctx) => {
     const cc = await context(ctx);
     await reply(ctx, cc, await runCommand(deps, cc, 'list', () => listProjects(deps, cc)));
@@ -115,12 +155,13 @@ export function makeTelegramBot(deps: CommandDeps, opts: TelegramBotOptions): Bo
   bot.on('callback_query:data', async (ctx) => {
     const cc = await context(ctx);
     const view = await runCommand(deps, cc, 'button', () => handleButton(deps, cc, ctx.callbackQuery.data));
-    if (view.ephemeral && !view.form && !view.buttons?.length) {
-      // Refusals and notices: the small pop-up only the clicker sees.
-      await ctx.answerCallbackQuery({ text: viewText(view, 200), show_alert: view.text.length > 60 });
+    const tap = taps.get(ctx);
+    if (view.ephemeral && !view.form && !view.buttons?.length && tap && !tap.answered && view.text.length <= 200) {
+      // Refusals and notices: the small pop-up only the clicker sees, while it can still be shown.
+      await tap.answer({ text: viewText(view, 200), show_alert: view.text.length > 60 });
       return;
     }
-    await ctx.answerCallbackQuery();
+    await tap?.answer();
     await reply(ctx, cc, view, ctx.callbackQuery.message?.message_id);
   });
 
@@ -138,17 +179,23 @@ export function makeTelegramBot(deps: CommandDeps, opts: TelegramBotOptions): Bo
   return bot;
 }
 
-/** `/settings quota:10 drafts:3 niche:science approvers:123,456` */
-function parseSettings(text: string) {
+/** `/settings quota:10 drafts:3 niche:science approvers:123,456 tz:Europe/Berlin publish:@channel webhook:https://…` */
+export function parseSettings(text: string): Record<string, unknown> | null {
   const patch: Record<string, unknown> = {};
+  const off = (v: string) => /^(off|none|remove)$/i.test(v);
   for (const token of text.trim().split(/\s+/).filter(Boolean)) {
-    const [k, v] = token.split(':');
-    if (!v) continue;
+    const at = token.indexOf(':');
+    if (at < 1 || at === token.length - 1) continue;
+    const k = token.slice(0, at).toLowerCase();
+    const v = token.slice(at + 1);
     if (k === 'quota') patch.dailyRenderQuota = Number(v);
     if (k === 'drafts') patch.maxDraftsPerUser = Number(v);
     if (k === 'niche') patch.defaultNichePackId = v;
     if (k === 'length') patch.defaultTargetLengthSec = Number(v);
     if (k === 'approvers') patch.approverUserIds = v.split(',');
+    if (k === 'tz' || k === 'timezone') patch.timezone = v;
+    if (k === 'publish') patch.publishChannelId = off(v) ? null : v;
+    if (k === 'webhook') patch.webhookUrl = off(v) ? null : v;
   }
   return Object.keys(patch).length ? patch : null;
 }
@@ -156,6 +203,8 @@ function parseSettings(text: string) {
 /** The command list shown in Telegram's menu. */
 export const TELEGRAM_COMMANDS = [
   { command: 'video', description: 'Make a video: /video <topic>' },
+  { command: 'schedule', description: 'Post the newest video later: /schedule tomorrow 18:00' },
+  { command: 'scheduled', description: 'Posts waiting to go out' },
   { command: 'list', description: 'Videos in this chat' },
   { command: 'status', description: 'Where the latest video stands' },
   { command: 'stats', description: 'Renders, views and likes' },

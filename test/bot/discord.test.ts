@@ -7,6 +7,7 @@ import { loadConfig } from '../../core/config';
 import { makeLogger } from '../../core/logger';
 import { makeApp, type App } from '../../bot/app';
 import { findBinaries } from '../../pipeline/render/binaries';
+import { ensureGlobalCommands } from '../../bot/discord/register';
 import { APP_ID, CHANNEL_ID, GUILD_ID, startFakeDiscord, type DiscordCall, type FakeDiscord } from '../support/fakes/discord';
 
 const TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDAx.GfakeX.fake-token-for-tests-only-0000000000';
@@ -31,6 +32,17 @@ function interaction(type: number, data: unknown, userId: string, extra: Record<
     entitlements: [], authorizing_integration_owners: { 0: GUILD_ID }, context: 0, attachment_size_limit: 10 * 1024 * 1024, ...extra,
   };
 }
+
+const NO_FILES = '800000000000000010';
+const PUBLISH = '800000000000000011';
+let clock = new Date();
+
+/** `/video settings publish_channel:<channel> [more options]`, with the channel resolved as Discord sends it. */
+const settings = (userId: string, channelId: string, name: string, more: { name: string; type: number; value: unknown }[] = []) => {
+  const i = slash(userId, 'settings', [{ name: 'publish_channel', type: 7, value: channelId }, ...more]);
+  (i.data as Record<string, unknown>).resolved = { channels: { [channelId]: { id: channelId, type: 0, name, permissions: '0', guild_id: GUILD_ID } } };
+  return i;
+};
 
 const slash = (userId: string, sub: string, options: { name: string; type: number; value: unknown }[] = []) =>
   interaction(2, { id: '600000000000000001', name: 'video', type: 1, options: [{ type: 1, name: sub, options }] }, userId);
@@ -61,7 +73,7 @@ beforeAll(async () => {
   dc = await startFakeDiscord();
   dataDir = mkdtempSync(join(tmpdir(), 'shortsmith-dc-'));
   const config = loadConfig({ DATA_DIR: dataDir, DISCORD_TOKEN: TOKEN, DISCORD_API_URL: dc.apiUrl, RENDER_SIZE: '270x480', RENDER_PRESET: 'superfast' });
-  app = await makeApp(config, makeLogger(process.env.TEST_LOG ?? 'silent'), { runnerPollMs: 100 });
+  app = await makeApp(config, makeLogger(process.env.TEST_LOG ?? 'silent'), { runnerPollMs: 100, clock: () => clock });
   await app.runner!.start();
   await app.discord!.login(TOKEN);
   await dc.connected;
@@ -75,6 +87,7 @@ afterAll(async () => {
 describe('Discord bot (real discord.js against a fake REST API and gateway)', () => {
   let hooks: DiscordCall;
   let plan: DiscordCall;
+  let videoMsg: DiscordCall;
 
   it('/video create defers within the deadline, then shows five hook buttons', async () => {
     const calls = await send(slash(MEMBER, 'create', [{ name: 'topic', type: 3, value: 'why octopuses have three hearts' }, { name: 'niche', type: 3, value: 'science' }]));
@@ -130,6 +143,10 @@ describe('Discord bot (real discord.js against a fake REST API and gateway)', ()
     const busy = await send(busyClick);
     expect(embedOf(busy.find((c) => c.route.includes(`/webhooks/${APP_ID}/${busyClick.token}`) && c.method === 'POST'))?.description).toMatch(/Cancel the render/);
     const video = await dc.waitFor((c) => c.method === 'POST' && c.route === `/channels/${CHANNEL_ID}/messages` && c.files.some((f) => f.filename === 'video.mp4'), 170_000);
+    videoMsg = video;
+    expect(buttonsIn(video).map((b) => b.label)).toEqual(['🗓 Schedule', '🔁 Re-render']);
+    expect(video.files.map((f) => f.filename)).toEqual(['video.mp4', 'cover.jpg']);
+    expect(embedOf(video) as { thumbnail?: { url: string } }).toMatchObject({ thumbnail: { url: 'attachment://cover.jpg' } });
     expect(await app.db.prisma.run.count()).toBe(1);
     const refusal = dc.calls.slice(n).find((c) => /^\/webhooks\//.test(c.route) && /already approved/.test(String(embedOf(c)?.description)));
     expect(refusal?.body.flags).toBe(64);
@@ -143,6 +160,69 @@ describe('Discord bot (real discord.js against a fake REST API and gateway)', ()
     expect(edits.length).toBeGreaterThan(0);
     for (let i = 1; i < edits.length; i++) expect(edits[i]!.at - edits[i - 1]!.at).toBeGreaterThanOrEqual(1900);
   }, 180_000);
+
+  it('checks the publish channel when it is set: missing rights are named and nothing is saved', async () => {
+    dc.channels.set(NO_FILES, { name: 'no-files', deny: 1n << 15n });
+    dc.channels.set(PUBLISH, { name: 'shorts' });
+    const refused = await send(settings(ADMIN, NO_FILES, 'no-files'));
+    expect(embedOf(refused.find((c) => c.method === 'PATCH'))?.description).toMatch(/#no-files cannot be the publish channel: the bot is missing Attach Files there/);
+    expect((await app.db.prisma.chatSettings.findFirst())?.publishChannelId ?? null).toBeNull();
+    const byMember = await send(settings(MEMBER, PUBLISH, 'shorts'));
+    expect(embedOf(byMember.find((c) => c.method === 'PATCH'))?.description).toMatch(/Only people who can manage/);
+    const saved = await send(settings(ADMIN, PUBLISH, 'shorts', [{ name: 'timezone', type: 3, value: 'europe/berlin' }]));
+    expect(embedOf(saved.find((c) => c.method === 'PATCH'))?.description).toMatch(new RegExp(`Time zone: Europe/Berlin[^]*Publish channel: ${PUBLISH}`));
+  });
+
+  it('Schedule under the video: refused to a member, a form for the approver, then the exact time', async () => {
+    const schedule = buttonsIn(videoMsg).find((b) => /Schedule/.test(b.label))!.custom_id;
+    const click = button(MEMBER, schedule);
+    dc.dispatch('INTERACTION_CREATE', click);
+    // A form action answers in the callback itself: a modal, or (here) an ephemeral refusal.
+    const answer = await dc.waitFor((c) => c.route.includes(`/interactions/${click.id}/`));
+    expect(answer.body).toMatchObject({ type: 4, data: { flags: 64 } });
+    expect(JSON.stringify(answer.body)).toMatch(/Only people who can manage/);
+    const opened = await send(button(ADMIN, schedule));
+    expect(callbackType(opened)).toBe(9);
+    const form = opened.find((c) => c.route.endsWith('/callback'))!.body.data as { custom_id: string; components: { components: { custom_id: string }[] }[] };
+    expect(form.components.map((r) => r.components[0]!.custom_id)).toEqual(['when', 'targets']);
+    const calls = await send(modal(ADMIN, form.custom_id, { when: 'tomorrow 18:00', targets: '' }));
+    expect(callbackType(calls)).toBe(5); // a new message: the video stays as it is
+    const confirmation = embedOf(calls.find((c) => c.method === 'PATCH' && c.route.endsWith('/messages/@original')));
+    expect(confirmation?.title).toMatch(/^Scheduled — /);
+    expect(confirmation?.description).toMatch(/Posts on \w{3} \d+ \w{3} \d{4}, 18:00 \(Europe\/Berlin\) — \d{4}-\d\d-\d\d 17:00 UTC\.\nTo: the publish channel/);
+    expect(await app.db.prisma.publication.count()).toBe(1);
+  });
+
+  it('posts the video once to the publish channel when it is due, and tells the chat with a link', async () => {
+    const pub = (await app.db.prisma.publication.findFirst())!;
+    expect(await app.scheduler!.tick()).toBe(0);
+    clock = new Date(pub.dueAt.getTime() + 1000);
+    expect(await app.scheduler!.tick()).toBe(1);
+    const posts = dc.calls.filter((c) => c.method === 'POST' && c.route === `/channels/${PUBLISH}/messages`);
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.files.map((f) => f.filename)).toEqual(['video.mp4', 'cover.jpg']);
+    expect(posts[0]!.body).toMatchObject({ nonce: pub.id.replace(/-/g, '').slice(0, 25), enforce_nonce: true });
+    expect(embedOf(posts[0])?.description).toMatch(/#octopuses/);
+    const told = await dc.waitFor((c) => c.method === 'POST' && c.route === `/channels/${CHANNEL_ID}/messages` && /Posted “/.test(String(embedOf(c)?.description)));
+    expect(embedOf(told)?.description).toMatch(new RegExp(`to the publish channel \\(${PUBLISH}\\)\\.\\nhttps://discord\\.com/channels/${GUILD_ID}/${PUBLISH}/\\d+`));
+    clock = new Date(clock.getTime() + 3_600_000);
+    expect(await app.scheduler!.tick()).toBe(0);
+    expect((await app.db.prisma.run.findFirst())!.publishedAt).not.toBeNull();
+    // Nothing waits any more; Post now says where it already went.
+    const list = await send(slash(ADMIN, 'scheduled'));
+    expect(embedOf(list.find((c) => c.method === 'PATCH'))?.description).toMatch(/Nothing is scheduled/);
+    const again = await send(button(ADMIN, buttonsIn(videoMsg).find((b) => /Schedule/.test(b.label))!.custom_id.replace('|schedule|', '|postnow|')));
+    expect(embedOf(again.find((c) => /^\/webhooks\//.test(c.route)))?.description).toMatch(/already posted to the publish channel/);
+  });
+
+  it('registers /video globally when Discord has none, and leaves a current one alone', async () => {
+    const config = loadConfig({ DATA_DIR: dataDir, DISCORD_TOKEN: TOKEN, DISCORD_API_URL: dc.apiUrl });
+    dc.globalCommands.length = 0;
+    expect(await ensureGlobalCommands(config)).toBe('registered');
+    expect((dc.globalCommands[0] as { name: string }).name).toBe('video');
+    expect(await ensureGlobalCommands(config)).toBe('current');
+    expect(dc.calls.filter((c) => c.method === 'PUT' && /commands$/.test(c.route))).toHaveLength(1);
+  });
 
   it('answers forged, stale and foreign buttons ephemerally', async () => {
     for (const [id, text] of [

@@ -11,6 +11,8 @@ import { loadConfig } from '../../core/config';
 import { makeLogger } from '../../core/logger';
 import { makeOfflinePlanner } from '../../pipeline/plan/offline/offlinePlanner';
 import { WorkerPool } from '../../pipeline/render/workers/pool';
+import { makeTargets } from '../../pipeline/publish/targets';
+import { findBinaries } from '../../pipeline/render/binaries';
 import { makeTestDatabase, type TestDatabase } from '../support/database';
 
 let db: TestDatabase;
@@ -37,6 +39,8 @@ beforeAll(async () => {
   deps = {
     db: db.prisma, config: loadConfig({ DATA_DIR: dataDir }), log: makeLogger('silent'), planner: makeOfflinePlanner(), pool,
     pokeQueue: () => pokes++, abortLocal: () => undefined,
+    targets: makeTargets({ senders: [], ffmpeg: findBinaries().ffmpeg, format: { width: 270, height: 480 }, webhook: {} }),
+    pokeScheduler: () => undefined, clock: () => new Date(),
   };
 });
 afterAll(async () => {

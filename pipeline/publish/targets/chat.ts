@@ -32,7 +32,8 @@ export interface ChannelSender {
 }
 
 export interface ChatTargetOptions {
-  senders: ChannelSender[];
+  /** Read when posting, so a process can add its platforms after making the targets. */
+  senders: readonly ChannelSender[];
   ffmpeg: string;
   format: { width: number; height: number };
   now?: () => number;
@@ -55,7 +56,6 @@ const platformName = (p: string) => (p === 'discord' ? 'Discord' : 'Telegram');
  * chat is asked to look and press Post now.
  */
 export function makeChatTarget(opts: ChatTargetOptions): PublishTarget {
-  const senders = new Map(opts.senders.map((s) => [s.platform, s]));
   const now = opts.now ?? Date.now;
   const fitted = async (meta: PostMeta, limit: number) => {
     try {
@@ -76,7 +76,7 @@ export function makeChatTarget(opts: ChatTargetOptions): PublishTarget {
       return settings.publishChannelId;
     },
     async publish(item, channelId) {
-      const sender = senders.get(item.project.platform as 'discord' | 'telegram');
+      const sender = opts.senders.find((s) => s.platform === item.project.platform);
       if (!sender) throw new PublishError(`this worker cannot post to ${item.project.platform} (its bot token is not set here)`, true, 'Set the bot token on the worker; it will be tried again.');
       if (typeof item.handoff.messageId === 'string') {
         // Sent and recorded; only the confirmation was lost.

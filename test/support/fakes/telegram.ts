@@ -19,6 +19,17 @@ export interface FakeTelegram extends FakeServer {
   /** Updates handed out by getUpdates (long polling). */
   updates: unknown[];
   waitFor(method: string, predicate?: (c: TelegramCall) => boolean, timeoutMs?: number): Promise<TelegramCall>;
+  /** Channels and groups getChat knows, with their members' statuses (getChatMember). */
+  chats: Map<string, FakeChat>;
+}
+
+export interface FakeChat {
+  id: number;
+  type: 'channel' | 'supergroup' | 'group';
+  title: string;
+  username?: string;
+  /** user id → what getChatMember answers (status and rights); others are `left`. */
+  members: Map<number, Record<string, unknown>>;
 }
 
 /**
@@ -31,11 +42,16 @@ export async function startFakeTelegram(token: string): Promise<FakeTelegram> {
   const limits = new Map<string, { times: number; retryAfter: number }>();
   const updates: unknown[] = [];
   let nextMessageId = 100;
-  const message = (params: Record<string, unknown>) => ({
-    message_id: nextMessageId++, date: Math.floor(Date.now() / 1000),
-    chat: { id: Number(params.chat_id), type: Number(params.chat_id) < 0 ? 'supergroup' : 'private' },
-    text: params.text, caption: params.caption,
-  });
+  const chats = new Map<string, FakeChat>();
+  const findChat = (ref: unknown) => [...chats.values()].find((c) => String(c.id) === String(ref) || (c.username && `@${c.username}` === String(ref)));
+  const message = (params: Record<string, unknown>) => {
+    const known = findChat(params.chat_id);
+    return {
+      message_id: nextMessageId++, date: Math.floor(Date.now() / 1000),
+      chat: known ? { id: known.id, type: known.type, title: known.title, ...(known.username ? { username: known.username } : {}) } : { id: Number(params.chat_id), type: Number(params.chat_id) < 0 ? 'supergroup' : 'private' },
+      text: params.text, caption: params.caption,
+    };
+  };
   const answer = (res: ServerResponse, result: unknown) => sendJson(res, 200, { ok: true, result });
 
   const server = await startFakeServer(async (req: RecordedRequest, res) => {
@@ -68,6 +84,17 @@ export async function startFakeTelegram(token: string): Promise<FakeTelegram> {
       }
       case 'getChatAdministrators':
         return answer(res, (admins.get(String(params.chat_id)) ?? []).map((id) => ({ status: 'administrator', user: { id, is_bot: false, first_name: `admin${id}` } })));
+      case 'getChat': {
+        const chat = findChat(params.chat_id);
+        if (!chat) return sendJson(res, 400, { ok: false, error_code: 400, description: 'Bad Request: chat not found' });
+        return answer(res, { id: chat.id, type: chat.type, title: chat.title, ...(chat.username ? { username: chat.username } : {}) });
+      }
+      case 'getChatMember': {
+        const chat = findChat(params.chat_id);
+        if (!chat) return sendJson(res, 400, { ok: false, error_code: 400, description: 'Bad Request: chat not found' });
+        const id = Number(params.user_id);
+        return answer(res, { user: { id, is_bot: id === 4242, first_name: `u${id}` }, ...(chat.members.get(id) ?? { status: 'left' }) });
+      }
       case 'sendMessage': case 'sendPhoto': case 'sendVideo': case 'editMessageText': case 'editMessageCaption':
         return answer(res, message(params));
       default:
@@ -80,6 +107,7 @@ export async function startFakeTelegram(token: string): Promise<FakeTelegram> {
     calls,
     admins,
     updates,
+    chats,
     rateLimit: (method, times, retryAfter) => limits.set(method, { times, retryAfter }),
     async waitFor(method, predicate = () => true, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
