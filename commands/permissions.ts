@@ -4,11 +4,13 @@ import type { ChatSettingsView } from '../db/repos/chatSettings';
 import type { CommandContext } from './context';
 
 /**
- * May this person approve, schedule, re-render and delete here? In a DM, the owner. In a group:
+ * May this person approve, schedule, re-render and delete here? In the terminal, yes. In a DM, the owner. In a group:
  * members holding one of the chat's approver roles or listed as approvers; when none are set,
  * people who can manage the server/chat.
  */
 export function canApprove(ctx: CommandContext, settings: ChatSettingsView, project?: Project): boolean {
+  // The terminal is the server's operator: every project on this machine is theirs to act on.
+  if (ctx.platform === 'cli') return true;
   if (ctx.isDM) return !project || project.ownerUserId === ctx.userId;
   if (settings.approverUserIds.includes(ctx.userId)) return true;
   if (settings.approverRoleIds.some((r) => ctx.roleIds.includes(r))) return true;

@@ -19,11 +19,11 @@ export const SCHEDULE_ACTIONS = ['schedule', 'scheduled', 'postnow', 'reschedule
 
 const WHEN_FIELD = { key: 'when', label: 'When? e.g. tomorrow 18:00, fri 9am, in 2h, now', maxLength: 100, required: true };
 
-/** The newest finished run of a project, or a refusal that says why there is none. */
-async function finishedRun(deps: CommandDeps, project: Project): Promise<RunView> {
-  const run = await deps.db.run.findFirst({ where: { projectId: project.id, status: 'done' }, orderBy: { createdAt: 'desc' } });
+/** The project's newest finished run (or the one asked for), or a refusal that says why there is none. */
+async function finishedRun(deps: CommandDeps, project: Project, runId?: string): Promise<RunView> {
+  const run = await deps.db.run.findFirst({ where: { projectId: project.id, status: 'done', ...(runId ? { id: runId } : {}) }, orderBy: { createdAt: 'desc' } });
   if (run) return runView(run);
-  const latest = await getLatestRun(deps.db, project.id);
+  const latest = runId ? runView((await deps.db.run.findUniqueOrThrow({ where: { id: runId } }))) : await getLatestRun(deps.db, project.id);
   const why = !latest ? 'it has not been rendered yet' : latest.status === 'queued' || latest.status === 'running' ? 'it is still rendering' : `its render ${latest.status === 'canceled' ? 'was canceled' : 'failed'}`;
   throw new UserError('not_done', `“${clip(project.title, 80)}” cannot be scheduled: ${why}. Only a finished video can be posted.`);
 }
@@ -52,6 +52,12 @@ async function resolveTargets(deps: CommandDeps, ctx: CommandContext, project: P
     choices.push({ target: word.kind, targetRef });
   }
   return choices;
+}
+
+/** Refuses, before anything is rendered or written, targets that cannot work for this project. */
+export async function checkTargets(deps: CommandDeps, ctx: CommandContext, project: Project, targetText: string): Promise<void> {
+  const settings = await getChatSettings(deps.db, project.platform, project.chatId);
+  await resolveTargets(deps, ctx, project, settings, targetText);
 }
 
 /** The bot must still be able to post in the publish channel (rights change). */
@@ -94,11 +100,14 @@ export async function scheduleLatest(deps: CommandDeps, ctx: CommandContext, whe
   return scheduleProject(deps, ctx, project, when, targets);
 }
 
-/** Schedules a project's finished video: parses the time in the chat's zone, checks every target, then writes. */
-export async function scheduleProject(deps: CommandDeps, ctx: CommandContext, project: Project, when: string, targetText = ''): Promise<View> {
+/**
+ * Schedules a project's finished video (its newest, or `runId`): parses the time in the chat's
+ * zone, checks every target, then writes — all or nothing.
+ */
+export async function scheduleProject(deps: CommandDeps, ctx: CommandContext, project: Project, when: string, targetText = '', runId?: string): Promise<View> {
   const settings = await getChatSettings(deps.db, project.platform, project.chatId);
   requireApprover(ctx, settings, project);
-  const run = await finishedRun(deps, project);
+  const run = await finishedRun(deps, project, runId);
   const zone = ctx.platform === 'cli' ? ctx.timeZone ?? settings.timezone : settings.timezone;
   const parsed = parseWhen(when, zone, deps.clock());
   const choices = await resolveTargets(deps, ctx, project, settings, targetText);

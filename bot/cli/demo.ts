@@ -5,6 +5,7 @@ import { makeLogger } from '../../core/logger';
 import { UserError } from '../../core/errors';
 import { getRun } from '../../db/repos/runs';
 import type { CommandContext } from '../../commands/context';
+import { parseButtonId } from '../../commands/buttonIds';
 import { runCommand } from '../../commands/dispatch';
 import { createVideo, handleButton } from '../../commands/video';
 import type { View } from '../../commands/view';
@@ -13,6 +14,10 @@ import { makeApp } from '../app';
 import { PROJECT_FLAGS } from './planCommand';
 import { progressLine } from '../../commands/progressLine';
 import { viewToTerminal } from './render';
+import { SCHEDULE_FLAGS, terminalContext } from './schedule';
+import { checkTargets, scheduleProject } from '../../commands/schedule';
+import { getProject } from '../../db/repos/projects';
+import { parseWhen } from '../../pipeline/schedule/when';
 
 /**
  * `shortsmith demo "<topic>"`: the whole product in the terminal — five hooks, pick one, the plan,
@@ -22,9 +27,10 @@ export async function demoCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { ...PROJECT_FLAGS, yes: { type: 'boolean', short: 'y' } },
+    options: { ...PROJECT_FLAGS, ...SCHEDULE_FLAGS, yes: { type: 'boolean', short: 'y' } },
   });
-  if (!positionals.length) throw new UserError('topic_missing', 'Usage: shortsmith demo "<topic>" [--niche science] [--length 60] [--yes]');
+  if (!positionals.length) throw new UserError('topic_missing', 'Usage: shortsmith demo "<topic>" [--niche science] [--length 60] [--yes] [--schedule "in 1 minute" --target folder:/some/dir]');
+  if (values.target?.length && !values.schedule) throw new UserError('usage', '--target goes with --schedule "<when>", e.g. --schedule "tomorrow 18:00" --target folder:/srv/shorts');
   const interactive = Boolean(process.stdin.isTTY) && !values.yes;
   const config = loadConfig();
   const log = makeLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr);
@@ -32,18 +38,23 @@ export async function demoCommand(args: string[]): Promise<number> {
   const rl = interactive ? createInterface({ input: process.stdin, output: process.stderr }) : null;
   const say = (s: string) => process.stderr.write(`${s}\n`);
   // The terminal is one more chat: the same commands, rules and views as Discord and Telegram.
-  const ctx: CommandContext = { platform: 'cli', chatId: 'terminal', userId: process.env.USER ?? 'local', userName: 'you', isDM: true, canManage: true, roleIds: [] };
+  const ctx: CommandContext = terminalContext(values.tz);
   const act = async (name: string, fn: () => Promise<View>): Promise<View> => {
     const view = await runCommand(app.deps, ctx, name, fn);
     if (view.ephemeral && !view.buttons?.length && !view.form) throw new UserError('refused', view.text);
     return view;
   };
   const pickButton = (view: View, match: RegExp) => view.buttons?.flat().find((b) => match.test(b.label));
+  const projectOf = async (view: View) => getProject(app.deps.db, parseButtonId(view.buttons![0]![0]!.id).projectId);
   try {
     const hooks = await act('create', () => createVideo(app.deps, ctx, {
       topic: positionals.join(' '), niche: values.niche, length: values.length, tempo: values.tempo, voice: values.voice, language: values.language, style: values.style,
     }));
     say(`\n${viewToTerminal(hooks)}`);
+    // A schedule that cannot work is refused now, not after the render.
+    const publishAt = values.schedule ? parseWhen(values.schedule, ctx.timeZone!, app.deps.clock()).at : null;
+    const targetText = (values.target ?? []).join(' ');
+    if (publishAt) await checkTargets(app.deps, ctx, await projectOf(hooks), targetText);
     let pick = 1;
     if (rl) {
       const answer = (await rl.question('\nPick a hook [1-5, Enter = 1]: ')).trim();
@@ -89,6 +100,13 @@ export async function demoCommand(args: string[]): Promise<number> {
     }
     const done = await getRun(app.deps.db, runId);
     say(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s.\nThumbnail: ${done.artifacts.thumbPath}\nStoryboard: ${done.artifacts.storyboardPath}\nCaptions: ${done.artifacts.srtPath}\nExport: ${done.artifacts.exportJsonPath}`);
+    if (publishAt) {
+      // The time was read before the render; if it has come meanwhile, it is due now.
+      const when = publishAt.getTime() <= app.deps.clock().getTime() ? 'now' : publishAt.toISOString();
+      const project = await getProject(app.deps.db, done.projectId);
+      const scheduled = await act('schedule', () => scheduleProject(app.deps, ctx, project, when, targetText, runId));
+      say(`\n${viewToTerminal({ ...scheduled, buttons: undefined })}\nA worker posts it: shortsmith start --role worker`);
+    }
     process.stdout.write(`${done.artifacts.mp4Path}\n`);
     return 0;
   } finally {

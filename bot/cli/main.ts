@@ -6,6 +6,7 @@ import { formatDoctor, runDoctor } from './doctor';
 import { planCommand } from './planCommand';
 import { demoCommand } from './demo';
 import { startCommand } from './start';
+import { scheduleCommand, scheduledCommand } from './schedule';
 import { registerDiscordCommands } from '../discord/register';
 
 const USAGE = `shortsmith — turn a topic into a finished vertical short video
@@ -20,8 +21,13 @@ Usage:
   shortsmith plan "<topic>" [--niche N] [--length 60|90|120|180] [--tempo slow|normal|fast]
                   [--voice V] [--language en] [--style S] [--hook 1-5] [--json]
                          write five hooks and a full plan (offline without OPENAI_API_KEY)
-  shortsmith demo "<topic>" [same options] [--yes]
-                         the whole flow in the terminal: hooks, plan, approve, render; prints the mp4 path
+  shortsmith demo "<topic>" [same options] [--yes] [--schedule "<when>" --target folder:<dir>|webhook:<url>]
+                         the whole flow in the terminal: hooks, plan, approve, render; prints the mp4 path;
+                         with --schedule, queues the post for a worker (shortsmith start --role worker)
+  shortsmith schedule <run id> --at "<when>" --target folder:<dir>|webhook:<url>|chat [--tz Europe/Berlin]
+                         schedule a finished run ("tomorrow 18:00", "fri 9am", "in 2h", "now")
+  shortsmith scheduled [--tz Europe/Berlin]
+                         every post waiting on this server
   shortsmith help        this text
 
 Configuration comes from the environment; see README.md.`;
@@ -47,6 +53,8 @@ const commands: Record<string, Handler> = {
   plan: planCommand,
   demo: demoCommand,
   start: startCommand,
+  schedule: scheduleCommand,
+  scheduled: scheduledCommand,
   async 'register-commands'(args) {
     const { values } = parseArgs({ args, options: { guild: { type: 'string' } } });
     const where = await registerDiscordCommands(loadConfig(), values.guild ?? loadConfig().discord.devGuildId);

@@ -66,7 +66,9 @@ export class PublishScheduler extends EventEmitter<SchedulerEvents> {
   private task: ScheduledTask | null = null;
   private ticking: Promise<void> | null = null;
   private again = false;
-  private stopped = false;
+  /** Pokes do nothing until start(): a process that only schedules (the terminal) must not post. */
+  private started = false;
+  private stopping = false;
   private readonly inFlight = new Map<string, AbortController>();
 
   constructor(private readonly deps: SchedulerDeps, private readonly opts: SchedulerOptions = {}) {
@@ -82,14 +84,15 @@ export class PublishScheduler extends EventEmitter<SchedulerEvents> {
   /** Starts the minute tick; the first tick (the catch-up after downtime) runs at once. */
   start(): void {
     if (this.task) return;
-    this.stopped = false;
+    this.started = true;
+    this.stopping = false;
     this.task = cron.schedule(this.opts.cronExpression ?? '* * * * *', () => this.poke(), { name: 'publish', noOverlap: true });
     this.poke();
   }
 
   /** Runs a tick soon ("Post now"); ticks never overlap: a poke during one runs another after it. */
   poke(): void {
-    if (this.stopped) return;
+    if (!this.started || this.stopping) return;
     if (this.ticking) {
       this.again = true;
       return;
@@ -98,7 +101,7 @@ export class PublishScheduler extends EventEmitter<SchedulerEvents> {
       do {
         this.again = false;
         await this.tick().catch((err: unknown) => this.deps.log.error({ err }, 'publish tick failed'));
-      } while (this.again && !this.stopped);
+      } while (this.again && !this.stopping);
     })().finally(() => {
       this.ticking = null;
     });
@@ -107,7 +110,7 @@ export class PublishScheduler extends EventEmitter<SchedulerEvents> {
   /** Claims and posts everything due now; resolves with how many posts it settled. */
   async tick(): Promise<number> {
     let settled = 0;
-    while (!this.stopped) {
+    while (!this.stopping) {
       const claimed = await claimDuePublications(this.deps.db, this.workerId, this.now(), this.leaseMs, this.concurrency);
       if (!claimed.length) break;
       await Promise.all(claimed.map((c) => this.publishOne(c)));
@@ -123,7 +126,8 @@ export class PublishScheduler extends EventEmitter<SchedulerEvents> {
 
   /** Stops ticking and abandons posts in flight: their leases run out and a process resumes them. */
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.stopping = true;
+    this.started = false;
     await this.task?.destroy();
     this.task = null;
     for (const c of this.inFlight.values()) c.abort(new Error('shutting down'));

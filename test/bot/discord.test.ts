@@ -189,7 +189,7 @@ describe('Discord bot (real discord.js against a fake REST API and gateway)', ()
     expect(callbackType(calls)).toBe(5); // a new message: the video stays as it is
     const confirmation = embedOf(calls.find((c) => c.method === 'PATCH' && c.route.endsWith('/messages/@original')));
     expect(confirmation?.title).toMatch(/^Scheduled — /);
-    expect(confirmation?.description).toMatch(/Posts on \w{3} \d+ \w{3} \d{4}, 18:00 \(Europe\/Berlin\) — \d{4}-\d\d-\d\d 17:00 UTC\.\nTo: the publish channel/);
+    expect(confirmation?.description).toMatch(/Posts on \w{3} \d+ \w{3} \d{4}, 18:00 \(Europe\/Berlin\) — \d{4}-\d\d-\d\d 1[67]:00 UTC\.\nTo: the publish channel/);
     expect(await app.db.prisma.publication.count()).toBe(1);
   });
 

@@ -17,6 +17,7 @@ let tg: FakeTelegram;
 let app: App;
 let dataDir: string;
 let updateId = 1;
+let clock = new Date();
 
 const botInfo = { id: 4242, is_bot: true as const, first_name: 'shortsmith', username: 'shortsmith_bot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false, has_topics_enabled: false, allows_users_to_create_topics: false, can_manage_bots: false, supports_join_request_queries: false };
 const user = (id: number) => ({ id, is_bot: false, first_name: id === ADMIN ? 'Ada' : 'Max' });
@@ -49,7 +50,7 @@ beforeAll(async () => {
   tg.admins.set(String(GROUP), [ADMIN]);
   dataDir = mkdtempSync(join(tmpdir(), 'shortsmith-tg-'));
   const config = loadConfig({ DATA_DIR: dataDir, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: tg.apiRoot, RENDER_SIZE: '270x480', RENDER_PRESET: 'superfast' });
-  app = await makeApp(config, makeLogger('silent'), { telegramBotInfo: botInfo, runnerPollMs: 100 });
+  app = await makeApp(config, makeLogger('silent'), { telegramBotInfo: botInfo, runnerPollMs: 100, clock: () => clock });
   await app.runner!.start();
 });
 afterAll(async () => {
@@ -61,6 +62,7 @@ afterAll(async () => {
 describe('Telegram bot (real grammY against a fake Bot API)', () => {
   let projectHooks: TelegramCall;
   let planMsg: TelegramCall;
+  let videoMsg: TelegramCall;
 
   it('/video <topic> answers with five hook buttons and new-hooks', async () => {
     const n = tg.calls.length;
@@ -126,6 +128,8 @@ describe('Telegram bot (real grammY against a fake Bot API)', () => {
       // Say where the run got to, so a failure here explains itself.
       throw new Error(`${(e as Error).message}; run ${r?.status} at ${r?.currentStep} ${r?.progress}%: ${r?.failureReason ?? ''}`);
     });
+    videoMsg = video;
+    expect(buttonsOf(video)[0]!.map((b) => b.text)).toEqual(['🗓 Schedule', '🔁 Re-render']);
     expect(video.params).toMatchObject({ supports_streaming: 'true', width: '270', height: '480' });
     const attached = (param: string) => video.files.find((f) => `attach://${f.name}` === String(video.params[param]));
     const file = attached('video')!;
@@ -141,6 +145,77 @@ describe('Telegram bot (real grammY against a fake Bot API)', () => {
     const edits = tg.calls.filter((c) => c.method === 'editMessageText' && /█|░/.test(String(c.params.text)));
     for (let i = 1; i < edits.length; i++) expect(edits[i]!.at - edits[i - 1]!.at).toBeGreaterThanOrEqual(2900);
   }, 180_000);
+
+  it('checks the publish channel: the bot must be an admin allowed to post, and so must the person setting it', async () => {
+    tg.chats.set('teamshorts', { id: -100777, type: 'channel', title: 'Team shorts', username: 'teamshorts', members: new Map([[4242, { status: 'administrator', can_post_messages: true }], [ADMIN, { status: 'creator' }]]) });
+    tg.chats.set('othershorts', { id: -100888, type: 'channel', title: 'Other shorts', username: 'othershorts', members: new Map([[4242, { status: 'member' }], [ADMIN, { status: 'creator' }]]) });
+    tg.chats.set('strangers', { id: -100999, type: 'channel', title: 'Strangers', username: 'strangers', members: new Map([[4242, { status: 'administrator', can_post_messages: true }]]) });
+    const answers: string[] = [];
+    for (const [who, text] of [[ADMIN, '/settings publish:@othershorts'], [ADMIN, '/settings publish:@strangers'], [ADMIN, '/settings publish:@nosuchchannel'], [MEMBER, '/settings publish:@teamshorts'], [ADMIN, '/settings tz:Mars/Base']] as const) {
+      const n = tg.calls.length;
+      await say(who, text);
+      answers.push(String(since(n).find((c) => c.method === 'sendMessage')?.params.text));
+    }
+    expect(answers[0]).toMatch(/@\u2060othershorts cannot be the publish channel: the bot must be an admin of the channel allowed to post messages/);
+    expect(answers[1]).toMatch(/you must be an admin of @\u2060strangers/);
+    expect(answers[2]).toMatch(/add the bot to the channel as an admin first/);
+    expect(answers[3]).toMatch(/Only people who can manage/);
+    expect(answers[4]).toMatch(/timezone must be an IANA time zone/);
+    expect((await app.db.prisma.chatSettings.findFirst())?.publishChannelId ?? null).toBeNull();
+    const n = tg.calls.length;
+    await say(ADMIN, '/settings publish:@teamshorts tz:europe/berlin');
+    expect(String(since(n).find((c) => c.method === 'sendMessage')?.params.text)).toMatch(/Time zone: Europe\/Berlin[^]*Publish channel: -100777/);
+  });
+
+  it('Schedule under the video: a reply prompt, then the exact time; the tap is answered at once', async () => {
+    const schedule = buttonsOf(videoMsg)[0]![0]!.callback_data;
+    let n = tg.calls.length;
+    await click(MEMBER, schedule);
+    expect(alerts(since(n)).join()).toMatch(/Only people who can manage/);
+    n = tg.calls.length;
+    await click(ADMIN, schedule);
+    const prompt = since(n).find((c) => c.method === 'sendMessage')!;
+    expect(prompt.params.text).toMatch(/^Schedule “.*”: reply to this message as\nWhen\? .* \| Where\? /);
+    n = tg.calls.length;
+    await say(ADMIN, 'tomorrow 18:00', Number(prompt.params.message_id ?? 1));
+    const confirmation = String(since(n).find((c) => c.method === 'sendMessage')?.params.text);
+    expect(confirmation).toMatch(/^Scheduled — .*\n\nPosts on \w{3} \d+ \w{3} \d{4}, 18:00 \(Europe\/Berlin\) — \d{4}-\d\d-\d\d 1[67]:00 UTC\.\nTo: the publish channel \(-100777\)\./);
+    expect(await app.db.prisma.publication.count()).toBe(1);
+  });
+
+  it('posts the video once to the channel when it is due, and tells the group with the link', async () => {
+    const pub = (await app.db.prisma.publication.findFirst())!;
+    expect(await app.scheduler!.tick()).toBe(0);
+    clock = new Date(pub.dueAt.getTime() + 1000);
+    expect(await app.scheduler!.tick()).toBe(1);
+    expect(await app.scheduler!.tick()).toBe(0);
+    const posts = tg.calls.filter((c) => c.method === 'sendVideo' && String(c.params.chat_id) === '-100777');
+    expect(posts).toHaveLength(1);
+    expect(String(posts[0]!.params.caption)).toMatch(/#octopuses/);
+    expect(posts[0]!.params.reply_markup).toBeUndefined();
+    const told = await tg.waitFor('sendMessage', (c) => /^Posted “/.test(String(c.params.text)));
+    expect(String(told.params.chat_id)).toBe(String(GROUP));
+    expect(String(told.params.text)).toMatch(/to the publish channel \(-100777\)\.\nhttps:\/\/t\.me\/teamshorts\/\d+/);
+    expect((await app.db.prisma.run.findFirst())!.publishedAt).not.toBeNull();
+  });
+
+  it('acknowledges a tap at once even when the work behind it is slow', async () => {
+    const slowGroup = { id: -2002, type: 'supergroup' as const, title: 'Slow' };
+    tg.delays.set('getChatAdministrators', 1500);
+    const started = Date.now();
+    const n = tg.calls.length;
+    await app.telegram!.handleUpdate({
+      update_id: updateId++,
+      callback_query: { id: 'slow1', from: user(ADMIN), chat_instance: 'ci', data: 'nonsense', message: { message_id: 1, date: 0, chat: slowGroup, text: 'x' } },
+    } as never);
+    tg.delays.clear();
+    const ack = since(n).find((c) => c.method === 'answerCallbackQuery')!;
+    expect(ack.at - started).toBeLessThan(1000);
+    expect(ack.params.text).toBeUndefined();
+    // The refusal came too late for a pop-up: it is a message instead, nothing is lost.
+    expect(String(since(n).find((c) => c.method === 'sendMessage')?.params.text)).toMatch(/older version/);
+    expect(since(n).filter((c) => c.method === 'answerCallbackQuery')).toHaveLength(1);
+  });
 
   it('answers forged, stale and foreign buttons clearly', async () => {
     const n = tg.calls.length;

@@ -21,6 +21,8 @@ export interface FakeTelegram extends FakeServer {
   waitFor(method: string, predicate?: (c: TelegramCall) => boolean, timeoutMs?: number): Promise<TelegramCall>;
   /** Channels and groups getChat knows, with their members' statuses (getChatMember). */
   chats: Map<string, FakeChat>;
+  /** Methods that answer only after this many milliseconds. */
+  delays: Map<string, number>;
 }
 
 export interface FakeChat {
@@ -43,6 +45,7 @@ export async function startFakeTelegram(token: string): Promise<FakeTelegram> {
   const updates: unknown[] = [];
   let nextMessageId = 100;
   const chats = new Map<string, FakeChat>();
+  const delays = new Map<string, number>();
   const findChat = (ref: unknown) => [...chats.values()].find((c) => String(c.id) === String(ref) || (c.username && `@${c.username}` === String(ref)));
   const message = (params: Record<string, unknown>) => {
     const known = findChat(params.chat_id);
@@ -68,6 +71,8 @@ export async function startFakeTelegram(token: string): Promise<FakeTelegram> {
     } else if (req.body.length) params = JSON.parse(req.body.toString('utf8')) as Record<string, unknown>;
     const call = { method, params, files, at: Date.now() };
     calls.push(call);
+    const delay = delays.get(method);
+    if (delay) await new Promise((r) => setTimeout(r, delay));
     const limit = limits.get(method);
     if (limit && limit.times > 0) {
       limit.times--;
@@ -108,6 +113,7 @@ export async function startFakeTelegram(token: string): Promise<FakeTelegram> {
     admins,
     updates,
     chats,
+    delays,
     rateLimit: (method, times, retryAfter) => limits.set(method, { times, retryAfter }),
     async waitFor(method, predicate = () => true, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
