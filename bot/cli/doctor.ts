@@ -1,4 +1,7 @@
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { redactUrl, type Config } from '../../core/config';
+import { webhookLabel } from '../../pipeline/publish/targets/webhook';
 import { scrubSecrets } from '../../core/logger';
 import { openDatabase } from '../../db/client';
 import { findBinaries, probeCapabilities } from '../../pipeline/render/binaries';
@@ -143,14 +146,30 @@ async function checkOfflineMedia(): Promise<CheckRow[]> {
   return rows;
 }
 
+/** Where finished videos can be posted besides chats, and what is missing for the rest. */
+async function checkPublishing(config: Config): Promise<CheckRow[]> {
+  const { dir, webhookUrl, webhookSecret } = config.publish;
+  let folder: CheckRow = { name: 'folder posts', state: 'off', detail: 'PUBLISH_DIR not set', advice: 'Set PUBLISH_DIR to let chats post finished videos into a folder (one sub-folder per chat).' };
+  if (dir) {
+    const writable = await access(dir, constants.W_OK).then(() => true, () => false);
+    folder = writable
+      ? { name: 'folder posts', state: 'ok', detail: dir, advice: '' }
+      : { name: 'folder posts', state: 'error', detail: `${dir} is missing or not writable`, advice: 'Create the folder and give the bot write access, or unset PUBLISH_DIR.' };
+  }
+  const webhook: CheckRow = webhookSecret
+    ? { name: 'webhooks', state: 'ok', detail: `signed (HMAC-SHA256)${webhookUrl ? `; default ${webhookLabel(webhookUrl).replace(/^the webhook at /, '')}` : '; chats set their URL in settings'}`, advice: '' }
+    : { name: 'webhooks', state: webhookUrl ? 'error' : 'off', detail: 'WEBHOOK_SECRET not set', advice: `Set WEBHOOK_SECRET (16+ characters) to post to n8n, Zapier or Make${webhookUrl ? ': WEBHOOK_URL is set but nothing is sent unsigned' : ''}.` };
+  return [folder, webhook];
+}
+
 /** Runs every check concurrently and returns one row each, in a fixed order. */
 export async function runDoctor(config: Config): Promise<CheckRow[]> {
-  const [db, ffmpeg, media, discord, telegram, openai] = await Promise.all([
-    checkDatabase(config), checkFfmpeg(config), checkOfflineMedia(), checkDiscord(config), checkTelegram(config), checkOpenAI(config),
+  const [db, ffmpeg, media, discord, telegram, openai, publishing] = await Promise.all([
+    checkDatabase(config), checkFfmpeg(config), checkOfflineMedia(), checkDiscord(config), checkTelegram(config), checkOpenAI(config), checkPublishing(config),
   ]);
   return [
     { name: 'config', state: 'ok', detail: `DATA_DIR ${config.dataDir}`, advice: '' },
-    ...db, ffmpeg, checkFonts(), ...media, discord, telegram, openai,
+    ...db, ffmpeg, checkFonts(), ...media, discord, telegram, openai, ...publishing,
   ];
 }
 

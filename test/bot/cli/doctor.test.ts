@@ -67,6 +67,17 @@ describe('shortsmith doctor', () => {
 
   it('reports platforms without tokens as off, not as errors', async () => {
     const rows = await runDoctor(loadConfig({ DATA_DIR: dataDir }));
-    expect(rows.filter((r) => ['discord', 'telegram', 'openai'].includes(r.name)).map((r) => r.state)).toEqual(['off', 'off', 'off']);
+    expect(rows.filter((r) => ['discord', 'telegram', 'openai', 'folder posts', 'webhooks'].includes(r.name)).map((r) => r.state)).toEqual(['off', 'off', 'off', 'off', 'off']);
+  });
+
+  it('checks the publishing folder and says when webhooks cannot be signed', async () => {
+    const secret = 'whsec-doctor-0123456789';
+    const ok = Object.fromEntries((await runDoctor(loadConfig({ DATA_DIR: dataDir, PUBLISH_DIR: dataDir, WEBHOOK_SECRET: secret, WEBHOOK_URL: 'https://n8n.example.com/webhook/abc' }))).map((r) => [r.name, r]));
+    expect(ok['folder posts']).toMatchObject({ state: 'ok', detail: dataDir });
+    expect(ok.webhooks).toMatchObject({ state: 'ok', detail: 'signed (HMAC-SHA256); default n8n.example.com' });
+    expect(formatDoctor(Object.values(ok))).not.toContain(secret);
+    const bad = Object.fromEntries((await runDoctor(loadConfig({ DATA_DIR: dataDir, PUBLISH_DIR: join(dataDir, 'nope'), WEBHOOK_URL: 'https://n8n.example.com/webhook/abc' }))).map((r) => [r.name, r]));
+    expect(bad['folder posts']).toMatchObject({ state: 'error', advice: expect.stringMatching(/Create the folder/) });
+    expect(bad.webhooks).toMatchObject({ state: 'error', advice: expect.stringMatching(/WEBHOOK_SECRET/) });
   });
 });
