@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Api } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeLogger } from '../../../core/logger';
-import { channelPostView, channelSenders } from '../../../commands/publishReport';
+import { attachPublishReporter, channelPostView, channelSenders } from '../../../commands/publishReport';
+import type { ChatPublisher } from '../../../commands/delivery';
 import { makeDiscordPublisher, makeDiscordRest } from '../../../bot/discord/publisher';
 import { makeTelegramPublisher } from '../../../bot/telegram/publisher';
 import { schedulePublications } from '../../../db/repos/publications';
@@ -25,6 +26,7 @@ let dc: FakeDiscord;
 let tg: FakeTelegram;
 let dir: string;
 let scheduler: PublishScheduler;
+let publishers: ChatPublisher[];
 const clock = new Date();
 const failures: SchedulerEvents['failed'][0][] = [];
 
@@ -45,7 +47,7 @@ beforeAll(async () => {
   dc = await startFakeDiscord();
   tg = await startFakeTelegram(TG_TOKEN);
   dir = mkdtempSync(join(tmpdir(), 'shortsmith-chat-'));
-  const publishers = [makeDiscordPublisher(makeDiscordRest(DC_TOKEN, dc.apiUrl), new Map()), makeTelegramPublisher(new Api(TG_TOKEN, { apiRoot: tg.apiRoot }))];
+  publishers = [makeDiscordPublisher(makeDiscordRest(DC_TOKEN, dc.apiUrl), new Map()), makeTelegramPublisher(new Api(TG_TOKEN, { apiRoot: tg.apiRoot }))];
   const targets = makeTargets({ senders: channelSenders(publishers), ffmpeg: findBinaries().ffmpeg, format: { width: 270, height: 480 }, webhook: {} });
   scheduler = new PublishScheduler({ db: db.prisma, log: makeLogger('silent'), targets, now: () => clock });
   scheduler.on('failed', (e) => failures.push(e));
@@ -87,6 +89,32 @@ describe('the chat target after a crash mid-send', () => {
     expect(await scheduler.tick()).toBe(1);
     expect(dc.calls.slice(before).filter((c) => c.route.startsWith(`/channels/${PUBLISH}`))).toHaveLength(0);
     expect((await db.prisma.publication.findUniqueOrThrow({ where: { id: pub.id } })).status).toBe('failed');
+  });
+
+  it('tells the chat that made the video: late posts say how late, failed ones why and what to do', async () => {
+    const detach = attachPublishReporter({ db: db.prisma, log: makeLogger('silent') }, scheduler, publishers);
+    try {
+      const out = join(dir, 'out');
+      mkdirSync(out, { recursive: true });
+      const late = await makeFinishedRun(db.prisma, dir, { platform: 'telegram', chatId: '-1005' });
+      await db.prisma.chatSettings.create({ data: { platform: 'telegram', chatId: '-1005', timezone: 'Europe/Berlin' } });
+      await schedulePublications(db.prisma, { runId: late.run.id, at: new Date(clock.getTime() - 185 * 60_000), requestedByUserId: 'u1', targets: [{ target: 'folder', targetRef: out }] });
+      const n = tg.calls.length;
+      expect(await scheduler.tick()).toBe(1);
+      const told = await tg.waitFor('sendMessage', (c) => String(c.params.chat_id) === '-1005');
+      expect(tg.calls.indexOf(told)).toBeGreaterThanOrEqual(n);
+      expect(String(told.params.text)).toMatch(/^Posted “Why octopuses have three hearts” to the folder .*out\.\n.*\/why-octopuses-have-three-hearts-[0-9a-f-]{36}\nThis went out 3 h 5 min late: no worker was running at \w{3} \d+ \w{3} \d{4}, \d\d:\d\d \(Europe\/Berlin\)\./);
+
+      const gone = await makeFinishedRun(db.prisma, dir, { platform: 'telegram', chatId: '-1006' });
+      await schedulePublications(db.prisma, { runId: gone.run.id, at: clock, requestedByUserId: 'u1', targets: [{ target: 'folder', targetRef: join(dir, 'nowhere') }] });
+      expect(await scheduler.tick()).toBe(1);
+      const failed = await tg.waitFor('sendMessage', (c) => String(c.params.chat_id) === '-1006');
+      expect(String(failed.params.text)).toMatch(/^Not posted — Why octopuses have three hearts\n\nCould not post to the folder .*nowhere: writing to .* failed \(ENOENT\)\.\nCheck that the folder exists/);
+      const markup = failed.params.reply_markup as { inline_keyboard: { text: string }[][] };
+      expect(markup.inline_keyboard[0]!.map((b) => b.text)).toEqual(['📤 Post now', '📋 Scheduled posts']);
+    } finally {
+      detach();
+    }
   });
 
   it('a refusal from the platform fails at once and says what to check', async () => {
