@@ -61,7 +61,7 @@ export async function makeApp(config: Config, log: Logger, opts: AppOptions = {}
   const senders: ChannelSender[] = [];
   const targets = makeTargets({
     senders, ffmpeg: services.bins.ffmpeg, format: services.format, publishDir: config.publish.dir,
-    webhook: { secret: config.publish.webhookSecret, defaultUrl: config.publish.webhookUrl },
+    webhook: { secret: config.publish.webhookSecret, defaultUrl: config.publish.webhookUrl, allowPrivate: config.publish.webhookAllowPrivate },
   });
   const scheduler = worker ? new PublishScheduler({ db: db.prisma, log, targets, now: clock }) : null;
   const deps: CommandDeps = {

@@ -116,7 +116,7 @@ async function checkPublishSettings(deps: CommandDeps, ctx: CommandContext, patc
     if (!isWebhookUrl(patch.webhookUrl)) throw new UserError('webhook_url', 'The webhook must be an http(s) URL, e.g. https://n8n.example.com/webhook/shorts. Nothing was changed.');
     const secret = deps.config.publish.webhookSecret;
     if (!secret) throw new UserError('no_webhook_secret', 'Webhooks are off on this server: the bot owner sets WEBHOOK_SECRET, which signs every post. Nothing was changed.');
-    await pingWebhook(patch.webhookUrl, secret);
+    await pingWebhook(patch.webhookUrl, secret, { allowPrivate: deps.config.publish.webhookAllowPrivate });
   }
 }
 

@@ -48,6 +48,7 @@ const envSchema = z.object({
   MUSIC_DIR: optionalString,
   PUBLISH_DIR: optionalString,
   WEBHOOK_URL: url('WEBHOOK_URL'),
+  WEBHOOK_ALLOW_PRIVATE: optionalString.pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional()),
   WEBHOOK_SECRET: optionalString.refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters (it signs every webhook post)' }),
 });
 
@@ -64,7 +65,7 @@ export interface Config {
   ffmpeg: { ffmpegPath?: string; ffprobePath?: string };
   render: { concurrency: number; width: number; height: number; preset: string; crf: number; musicDir?: string };
   /** Where finished videos may be posted besides chats: a folder (one sub-folder per chat) and a default webhook. */
-  publish: { dir?: string; webhookUrl?: string; webhookSecret?: string };
+  publish: { dir?: string; webhookUrl?: string; webhookSecret?: string; webhookAllowPrivate: boolean };
 }
 
 /** Parses the environment once; throws ConfigError naming every bad variable. */
@@ -94,7 +95,7 @@ export function loadConfig(env: Env = process.env): Config {
       crf: e.RENDER_CRF === undefined ? 21 : Number(e.RENDER_CRF),
       musicDir: e.MUSIC_DIR ? resolve(e.MUSIC_DIR) : undefined,
     },
-    publish: { dir: e.PUBLISH_DIR ? resolve(e.PUBLISH_DIR) : undefined, webhookUrl: e.WEBHOOK_URL, webhookSecret: e.WEBHOOK_SECRET },
+    publish: { dir: e.PUBLISH_DIR ? resolve(e.PUBLISH_DIR) : undefined, webhookUrl: e.WEBHOOK_URL, webhookSecret: e.WEBHOOK_SECRET, webhookAllowPrivate: ['true', '1', 'yes'].includes(e.WEBHOOK_ALLOW_PRIVATE ?? '') },
   };
 }
 

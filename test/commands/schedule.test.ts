@@ -38,7 +38,7 @@ function makeDeps(env: Record<string, string>): CommandDeps {
   return {
     db: db.prisma, config, log: makeLogger('silent'), planner: makeOfflinePlanner(), pool,
     pokeQueue: () => undefined, abortLocal: () => undefined, pokeScheduler: () => pokes++, clock: () => clock,
-    targets: makeTargets({ senders: [], ffmpeg: findBinaries().ffmpeg, format: { width: 270, height: 480 }, publishDir: config.publish.dir, webhook: { secret: config.publish.webhookSecret } }),
+    targets: makeTargets({ senders: [], ffmpeg: findBinaries().ffmpeg, format: { width: 270, height: 480 }, publishDir: config.publish.dir, webhook: { secret: config.publish.webhookSecret, allowPrivate: config.publish.webhookAllowPrivate } }),
   };
 }
 
@@ -47,7 +47,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'shortsmith-sched-'));
   mkdirSync(join(dir, 'out'));
   hook = await startFakeWebhook(SECRET);
-  deps = makeDeps({ PUBLISH_DIR: join(dir, 'out'), WEBHOOK_SECRET: SECRET });
+  deps = makeDeps({ PUBLISH_DIR: join(dir, 'out'), WEBHOOK_SECRET: SECRET, WEBHOOK_ALLOW_PRIVATE: 'true' });
 });
 afterAll(async () => {
   await hook.close();
@@ -177,6 +177,23 @@ describe('scheduling from a chat', () => {
     expect(ok.text).toMatch(/Time zone: Asia\/Tokyo/);
     expect(ok.text).toMatch(/Webhook: 127\.0\.0\.1:\d+\n/);
     expect(ok.text).not.toContain('secret-path-123');
+  });
+
+  it('keeps webhooks off this machine and its networks unless the operator allows it', async () => {
+    const guarded = makeDeps({ WEBHOOK_SECRET: SECRET });
+    const n = hook.deliveries.length;
+    for (const url of [`${hook.url}/webhook/x`, 'http://localhost:5678/webhook/x', 'http://169.254.169.254/latest/meta-data', 'http://[::1]:8080/x', 'http://10.1.2.3/x', 'http://[::ffff:192.168.1.1]/x']) {
+      const v = await runCommand(guarded, admin('s2'), 't', () => chatSettings(guarded, admin('s2'), { webhookUrl: url }));
+      expect(v.text, url).toMatch(/is a private address \(.*\), which webhooks may not reach.*WEBHOOK_ALLOW_PRIVATE=true/);
+    }
+    expect(hook.deliveries.length).toBe(n);
+    const fin = await makeFinishedRun(db.prisma, dir, { platform: 'telegram', chatId: 's2' });
+    await db.prisma.chatSettings.update({ where: { platform_chatId: { platform: 'telegram', chatId: 's2' } }, data: { webhookUrl: `${hook.url}/webhook/x` } }).catch(async () => {
+      await db.prisma.chatSettings.create({ data: { platform: 'telegram', chatId: 's2', webhookUrl: `${hook.url}/webhook/x` } });
+    });
+    const v = await runCommand(guarded, admin('s2'), 't', () => handleForm(guarded, admin('s2'), buttonId('schedule', fin.projectId), { when: 'in 1h', targets: 'webhook' }));
+    expect(v.text).toMatch(/is a private address/);
+    expect(await pubsOf(fin.projectId)).toHaveLength(0);
   });
 });
 

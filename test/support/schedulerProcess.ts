@@ -10,7 +10,7 @@ import { PublishScheduler } from '../../pipeline/schedule/scheduler';
 
 const [url, mode] = process.argv.slice(2);
 const db = await openDatabase(url!, { migrate: false });
-const targets = makeTargets({ senders: [], ffmpeg: findBinaries().ffmpeg, format: { width: 270, height: 480 }, webhook: { secret: process.env.WEBHOOK_SECRET, timeoutMs: 60_000 } });
+const targets = makeTargets({ senders: [], ffmpeg: findBinaries().ffmpeg, format: { width: 270, height: 480 }, webhook: { secret: process.env.WEBHOOK_SECRET, timeoutMs: 60_000, allowPrivate: true } });
 const scheduler = new PublishScheduler({ db: db.prisma, log: makeLogger('silent'), targets, workerId: `test:${process.pid}` }, { leaseMs: Number(process.env.LEASE_MS ?? 30_000) });
 const say = (event: string, data: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ event, pid: process.pid, ...data })}\n`);
 scheduler.on('posted', (e) => say('posted', { id: e.publication.id, target: e.publication.target }));

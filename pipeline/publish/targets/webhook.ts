@@ -1,5 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
 import { readFile } from 'node:fs/promises';
+import { BlockList, isIP } from 'node:net';
 import { UserError } from '../../../core/errors';
 import { metadataDocument, networkError, PublishError, type PublishTarget } from './types';
 
@@ -37,12 +39,43 @@ export const webhookLabel = (url: string): string => {
   }
 };
 
+/** Addresses a webhook may not reach unless the operator allows it: this machine, its networks, cloud metadata. */
+const PRIVATE = new BlockList();
+for (const [net, bits] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 3]] as const) {
+  PRIVATE.addSubnet(net, bits, 'ipv4');
+}
+for (const [net, bits] of [['::', 127], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) PRIVATE.addSubnet(net, bits, 'ipv6');
+
+/** Whether an address is private, loopback, link-local or otherwise not on the public internet. */
+export function isPrivateAddress(address: string): boolean {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return PRIVATE.check(mapped[1]!, 'ipv4');
+  return PRIVATE.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
+}
+
+/**
+ * Refuses a webhook whose host is, or resolves to, a private address: a chat must not make the
+ * server POST to itself or its network (and read the answer back in the error). Operators
+ * whose n8n runs beside the bot allow it with WEBHOOK_ALLOW_PRIVATE.
+ */
+export async function assertPublicHost(url: string): Promise<void> {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  const addresses = isIP(host) ? [host] : await lookup(host, { all: true }).then((r) => r.map((a) => a.address), () => null);
+  if (!addresses) throw new UserError('webhook_unresolved', `${webhookLabel(url)} cannot be found (its name does not resolve). Check the URL.`);
+  const inside = addresses.find(isPrivateAddress);
+  if (inside) {
+    throw new UserError('webhook_private', `${webhookLabel(url)} is a private address (${inside}), which webhooks may not reach. If the receiver runs beside the bot, the bot owner sets WEBHOOK_ALLOW_PRIVATE=true.`);
+  }
+}
+
 /** A receiver's answer, short and on one line, for error messages. */
 const snippet = (text: string) => text.replace(/[\p{Cc}\p{Cf}]+/gu, ' ').trim().slice(0, 200);
 
 export interface WebhookOptions {
   /** WEBHOOK_SECRET: every body is signed with it. */
   secret?: string;
+  /** WEBHOOK_ALLOW_PRIVATE: may webhooks reach private addresses (a receiver beside the bot)? */
+  allowPrivate?: boolean;
   /** WEBHOOK_URL: the server's default when a chat has set none. */
   defaultUrl?: string;
   timeoutMs?: number;
@@ -62,7 +95,9 @@ async function send(url: string, body: Buffer, contentType: string, secret: stri
  * Sends a signed test event (`{"event":"ping"}`) so a URL is tried when a manager sets it:
  * resolves on 2xx, throws a UserError saying what the receiver answered otherwise.
  */
-export async function pingWebhook(url: string, secret: string, timeoutMs = 10_000): Promise<void> {
+export async function pingWebhook(url: string, secret: string, opts: { allowPrivate?: boolean; timeoutMs?: number } = {}): Promise<void> {
+  if (!opts.allowPrivate) await assertPublicHost(url);
+  const timeoutMs = opts.timeoutMs ?? 10_000;
   const body = Buffer.from(JSON.stringify({ event: 'ping', sentAt: new Date().toISOString() }));
   let res: Response;
   try {
@@ -93,10 +128,17 @@ export function makeWebhookTarget(opts: WebhookOptions): PublishTarget {
       if (!url) throw new UserError('no_webhook', 'No webhook URL is set for this chat. A manager sets one in /video settings (webhook).');
       if (!isWebhookUrl(url)) throw new UserError('webhook_url', 'The webhook must be an http(s) URL, e.g. https://n8n.example.com/webhook/shorts.');
       if (!opts.secret) throw new UserError('no_webhook_secret', 'Webhooks are off on this server: the bot owner sets WEBHOOK_SECRET, which signs every post.');
+      if (!opts.allowPrivate) await assertPublicHost(url);
       return url;
     },
     async publish(item, url) {
       if (!opts.secret) throw new PublishError('WEBHOOK_SECRET is not set on the server', false, 'Ask the bot owner to set WEBHOOK_SECRET, then press Post now.');
+      // Again at send time: a name can resolve elsewhere now than when it was scheduled.
+      if (!opts.allowPrivate) {
+        await assertPublicHost(url).catch((err: Error) => {
+          throw new PublishError(err.message.replace(/\.$/, ''), err instanceof UserError && err.code === 'webhook_unresolved', 'Fix the webhook in /video settings, then press Post now.');
+        });
+      }
       const form = new FormData();
       form.set('metadata', JSON.stringify({ event: 'video.published', ...metadataDocument(item, new Date()) }));
       form.set('video', new Blob([await readFile(item.meta.videoPath)], { type: 'video/mp4' }), 'video.mp4');

@@ -69,17 +69,17 @@ describe('scheduling from the terminal', () => {
     const again = cli(['schedule', runId, '--at', 'now', '--target', `folder:${outDir}`]);
     expect(await again.exited).toBe(2);
     expect(again.out()).toMatch(/Already posted to the folder .*out: a video goes to each place once/);
-    const bad = cli(['schedule', runId, '--at', 'tomorrow 9am', '--target', 'webhook:https://hooks.example.com/x']);
+    const bad = cli(['schedule', runId, '--at', 'tomorrow 9am', '--target', 'webhook:https://203.0.113.10/hook']);
     expect(await bad.exited).toBe(2);
     expect(bad.out()).toMatch(/WEBHOOK_SECRET/);
     // A month ahead, at 09:30 in New York: luxon says what that is in words and in UTC.
     const at = DateTime.now().setZone('America/New_York').plus({ days: 30 }).set({ hour: 9, minute: 30, second: 0, millisecond: 0 });
-    const later = cli(['schedule', runId, '--at', at.toFormat('yyyy-LL-dd HH:mm'), '--tz', 'America/New_York', '--target', 'webhook:https://hooks.example.com/x'], { WEBHOOK_SECRET: 'whsec-0123456789abcdef' });
+    const later = cli(['schedule', runId, '--at', at.toFormat('yyyy-LL-dd HH:mm'), '--tz', 'America/New_York', '--target', 'webhook:https://203.0.113.10/hook'], { WEBHOOK_SECRET: 'whsec-0123456789abcdef' });
     expect(await later.exited, later.err()).toBe(0);
     const utc = at.setZone('utc');
-    expect(later.out()).toContain(`Posts on ${at.toFormat('ccc d LLL yyyy')}, 09:30 (America/New_York) — ${utc.toFormat('yyyy-LL-dd HH:mm')} UTC.\nTo: the webhook at hooks.example.com.`);
+    expect(later.out()).toContain(`Posts on ${at.toFormat('ccc d LLL yyyy')}, 09:30 (America/New_York) — ${utc.toFormat('yyyy-LL-dd HH:mm')} UTC.\nTo: the webhook at 203.0.113.10.`);
     const listed = cli(['scheduled']);
     expect(await listed.exited).toBe(0);
-    expect(listed.out()).toContain(`${utc.toFormat('ccc d LLL yyyy, HH:mm')} (UTC)  Why the sky is blue  → the webhook at hooks.example.com  [waiting]`);
+    expect(listed.out()).toContain(`${utc.toFormat('ccc d LLL yyyy, HH:mm')} (UTC)  Why the sky is blue  → the webhook at 203.0.113.10  [waiting]`);
   }, 60_000);
 });

@@ -25,7 +25,7 @@ const minutes = (n: number) => n * 60_000;
 const advance = (ms: number) => (clock = new Date(clock.getTime() + ms));
 
 function makeScheduler(): PublishScheduler {
-  const targets = makeTargets({ senders: [], ffmpeg: findBinaries().ffmpeg, format: { width: 270, height: 480 }, webhook: { secret: SECRET, timeoutMs: 5000 } });
+  const targets = makeTargets({ senders: [], ffmpeg: findBinaries().ffmpeg, format: { width: 270, height: 480 }, webhook: { secret: SECRET, timeoutMs: 5000, allowPrivate: true } });
   const s = new PublishScheduler({ db: db.prisma, log: makeLogger('silent'), targets, now: () => clock }, { leaseMs: 5000 });
   s.on('posted', (data) => events.push({ kind: 'posted', data }));
   s.on('retry', (data) => events.push({ kind: 'retry', data }));
