@@ -56,6 +56,7 @@ export function runFfmpeg(binary: string, args: string[], opts: FfmpegRunOptions
     let stderr = '';
     let peak = 0;
     let settled = false;
+    let gone = false;
     const rssTimer = opts.onPeakRss ? setInterval(() => (peak = Math.max(peak, peakRss(child.pid))), 250) : undefined;
     const timer = opts.timeoutMs ? setTimeout(() => finish(new FfmpegError(`ffmpeg timed out after ${Math.round(opts.timeoutMs! / 1000)} s`, stderr, null)), opts.timeoutMs) : undefined;
     const onAbort = () => finish(abortError());
@@ -67,10 +68,18 @@ export function runFfmpeg(binary: string, args: string[], opts: FfmpegRunOptions
       clearTimeout(timer);
       clearInterval(rssTimer);
       opts.signal?.removeEventListener('abort', onAbort);
-      if (err) {
-        child.kill();
+      if (!err) return resolve({ stdout, stderr });
+      child.kill();
+      // Reject once the process is gone (or after 2 s at most), so whoever cleans up after a
+      // cancel never races an encoder that was still opening its output file.
+      if (gone) return reject(err);
+      const done = () => {
+        clearTimeout(cap);
         reject(err);
-      } else resolve({ stdout, stderr });
+      };
+      const cap = setTimeout(done, 2000);
+      child.once('close', done);
+      child.once('error', done);
     }
 
     child.on('stdout', (chunk) => {
@@ -84,8 +93,12 @@ export function runFfmpeg(binary: string, args: string[], opts: FfmpegRunOptions
     child.on('stderr', (chunk) => {
       stderr = (stderr + chunk).slice(-16384);
     });
-    child.on('error', (err) => finish(err));
+    child.on('error', (err) => {
+      gone = true;
+      finish(err);
+    });
     child.on('close', (code) => {
+      gone = true;
       peak = Math.max(peak, peakRss(child.pid));
       if (opts.onPeakRss && peak) opts.onPeakRss(peak);
       if (code === 0) finish();
