@@ -14,6 +14,8 @@ import type { RenderServices } from '../pipeline/render/context';
 import { RenderRunner } from '../pipeline/render/runner';
 import { makeRenderServices } from '../pipeline/render/services';
 import { PublishScheduler } from '../pipeline/schedule/scheduler';
+import { GraphileQueue, migrateJobQueue } from '../pipeline/queue/graphile';
+import { graphileSignals, localSignals } from '../pipeline/queue/jobs';
 import { makeDiscordChannelAccess } from './discord/access';
 import { makeDiscordBot } from './discord/bot';
 import { makeDiscordPublisher, makeDiscordRest } from './discord/publisher';
@@ -28,6 +30,10 @@ export interface App {
   runner: RenderRunner | null;
   /** Posts due publications; runs wherever the worker runs. */
   scheduler: PublishScheduler | null;
+  /** PostgreSQL: the graphile-worker queue that hands this process its renders. */
+  queue: GraphileQueue | null;
+  /** Starts the worker role: renders (polled on SQLite, from jobs on PostgreSQL) and, unless told not to, the publish scheduler. */
+  startWorker(opts?: { publish?: boolean }): Promise<void>;
   telegram: Bot | null;
   discord: Client | null;
   publishers: ChatPublisher[];
@@ -54,7 +60,12 @@ export async function makeApp(config: Config, log: Logger, opts: AppOptions = {}
   const db = await openDatabase(config.database.url);
   const services = await makeRenderServices(config, db.prisma, log);
   const worker = opts.worker !== false;
-  const runner = worker ? new RenderRunner(services, { pollMs: opts.runnerPollMs }) : null;
+  const onPostgres = db.provider === 'postgresql';
+  // On PostgreSQL the queue is graphile-worker: every process enqueues, so every process needs its schema.
+  if (onPostgres) await migrateJobQueue(db.pool!, log);
+  const jobs = onPostgres ? graphileSignals : localSignals;
+  const runner = worker ? new RenderRunner(services, { pollMs: opts.runnerPollMs, mode: onPostgres ? 'jobs' : 'poll' }) : null;
+  const queue = runner && onPostgres ? new GraphileQueue({ db: db.prisma, pool: db.pool!, runner, log, concurrency: config.render.concurrency }) : null;
   const clock = opts.clock ?? (() => new Date());
   const publishers: ChatPublisher[] = [];
   // Filled once the adapters below exist; the chat target looks senders up when it posts.
@@ -71,6 +82,7 @@ export async function makeApp(config: Config, log: Logger, opts: AppOptions = {}
     planner: makePlanner(config, db.prisma),
     pool: services.pool,
     pokeQueue: () => runner?.poke(),
+    jobs,
     abortLocal: (runId) => runner?.abortLocal(runId),
     targets,
     pokeScheduler: () => scheduler?.poke(),
@@ -99,13 +111,20 @@ export async function makeApp(config: Config, log: Logger, opts: AppOptions = {}
   const detachRuns = runner ? attachRunReporter({ ...deps, ffmpeg: services.bins.ffmpeg, format: services.format }, runner, publishers) : () => undefined;
   const detachPosts = scheduler ? attachPublishReporter(deps, scheduler, publishers) : () => undefined;
   return {
-    db, deps, services, runner, scheduler, telegram, discord, publishers,
+    db, deps, services, runner, scheduler, queue, telegram, discord, publishers,
+    async startWorker({ publish = true } = {}) {
+      if (queue) await queue.start();
+      else await runner?.start();
+      // Due posts (and those missed while no worker ran) go out now, then every minute.
+      if (publish) scheduler?.start();
+    },
     async stop() {
       detachRuns();
       detachPosts();
       await discord?.destroy();
       await scheduler?.stop();
-      await runner?.stop();
+      if (queue) await queue.stop();
+      else await runner?.stop();
       await services.pool.close();
       await db.close();
     },

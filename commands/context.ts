@@ -3,6 +3,7 @@ import type { Logger } from '../core/logger';
 import type { Db } from '../db/client';
 import type { Planner } from '../pipeline/plan/planner';
 import type { Targets } from '../pipeline/publish/targets';
+import type { JobSignals } from '../pipeline/queue/jobs';
 import type { WorkerPool } from '../pipeline/render/workers/pool';
 
 /** Who is acting, where. Adapters fill it from the platform event; commands trust nothing else. */
@@ -51,6 +52,8 @@ export interface CommandDeps {
   pool: WorkerPool;
   /** Tells the render worker there is new work (no-op when workers run elsewhere). */
   pokeQueue(): void;
+  /** How queued work reaches the workers: the Run row alone (SQLite) or also a job (PostgreSQL). */
+  jobs: JobSignals;
   /** Asks a running render to stop (kills its ffmpeg when it runs in this process). */
   abortLocal(runId: string): void;
   /** Where finished videos can be posted (chat channel, folder, webhook). */

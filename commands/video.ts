@@ -144,14 +144,14 @@ export async function handleButton(deps: CommandDeps, ctx: CommandContext, rawId
       const plan = await getLatestPlanVersion(deps.db, project.id);
       if (plan?.validation.errors.length) throw new UserError('plan_invalid', `Fix these first: ${plan.validation.errors.join(' ')}`);
       await checkQuota(deps, ctx);
-      const run = await queueRunForPlan(deps.db, { projectId: project.id, planVersionId: planId!, requestedByUserId: ctx.userId, messageRefs: refsFor(ctx) });
+      const run = await queueRunForPlan(deps.db, { projectId: project.id, planVersionId: planId!, requestedByUserId: ctx.userId, messageRefs: refsFor(ctx) }, undefined, deps.jobs.runQueued);
       deps.pokeQueue();
       return { ...progressView(project, run, null), progressOfRunId: run.id };
     }
     case 'rerender': {
       requireApprover(ctx, settings, project);
       await checkQuota(deps, ctx);
-      const run = await queueRunForPlan(deps.db, { projectId: project.id, planVersionId: planId!, requestedByUserId: ctx.userId, messageRefs: refsFor(ctx) }, ['DONE', 'FAILED', 'PLAN_READY']);
+      const run = await queueRunForPlan(deps.db, { projectId: project.id, planVersionId: planId!, requestedByUserId: ctx.userId, messageRefs: refsFor(ctx) }, ['DONE', 'FAILED', 'PLAN_READY'], deps.jobs.runQueued);
       deps.pokeQueue();
       return { ...progressView(project, run, null), progressOfRunId: run.id };
     }
@@ -167,7 +167,7 @@ export async function handleButton(deps: CommandDeps, ctx: CommandContext, rawId
       requireApprover(ctx, settings, project);
       const run = await getLatestRun(deps.db, project.id);
       if (!run || (run.status !== 'failed' && run.status !== 'qa_failed')) throw new UserError('not_failed', 'There is no failed render to retry.');
-      await retryRun({ db: deps.db }, run.id);
+      await retryRun({ db: deps.db }, run.id, deps.jobs.runQueued);
       deps.pokeQueue();
       return { ...progressView(project, run, null), progressOfRunId: run.id };
     }

@@ -1,12 +1,13 @@
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient as SqliteClient } from '../generated/sqlite/client.ts';
 import { PrismaClient as PostgresClient } from '../generated/postgresql/client.ts';
 import { sqlitePath } from '../core/config';
 import { migrate, type MigrationReport, type Provider } from './migrate';
 import { serializeSqlite } from './serializedSqlite';
 
-export type { Project, PlanVersion, Scene, Run, Cache, ChatSettings, Publication } from '../generated/sqlite/client.ts';
+export type { Project, PlanVersion, Scene, Run, Cache, ChatSettings, Publication, WorkerNode } from '../generated/sqlite/client.ts';
 export { Prisma } from '../generated/sqlite/client.ts';
 
 /**
@@ -20,6 +21,8 @@ export interface Database {
   provider: Provider;
   url: string;
   migrations: MigrationReport;
+  /** PostgreSQL: the connection pool Prisma runs on, shared with the job queue (graphile-worker). */
+  pool?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -36,13 +39,20 @@ const EMPTY_REPORT: MigrationReport = { applied: [], alreadyApplied: [], checksu
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
   const provider: Provider = url.startsWith('file:') ? 'sqlite' : 'postgresql';
   const migrations = options.migrate === false ? EMPTY_REPORT : await migrate(provider, url);
-  let prisma: Db;
   if (provider === 'sqlite') {
-    prisma = new SqliteClient({ adapter: serializeSqlite(new PrismaBetterSqlite3({ url: sqlitePath(url), timeout: 15_000 })) });
-  } else {
-    const adapter = new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 });
-    // Same models, same generated API; only the provider's SQL dialect differs inside.
-    prisma = new PostgresClient({ adapter }) as unknown as Db;
+    const prisma = new SqliteClient({ adapter: serializeSqlite(new PrismaBetterSqlite3({ url: sqlitePath(url), timeout: 15_000 })) });
+    return { prisma, provider, url, migrations, close: () => prisma.$disconnect() };
   }
-  return { prisma, provider, url, migrations, close: () => prisma.$disconnect() };
+  // One pool for Prisma and the job queue: a job is enqueued in the same transaction as its row.
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  pool.on('error', () => undefined); // an idle client's dropped connection: the pool replaces it
+  // Same models, same generated API; only the provider's SQL dialect differs inside.
+  const prisma = new PostgresClient({ adapter: new PrismaPg(pool) }) as unknown as Db;
+  return {
+    prisma, provider, url, migrations, pool,
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
 }

@@ -90,7 +90,8 @@ export async function demoCommand(args: string[]): Promise<number> {
     });
     const onSignal = () => void requestCancel({ db: app.deps.db }, runId, runner).catch(() => undefined);
     process.once('SIGINT', onSignal);
-    await runner.start();
+    // Renders only: posts are a worker's job (`shortsmith start --role worker`), not the demo's.
+    await app.startWorker({ publish: false });
     const outcome = await finished;
     process.off('SIGINT', onSignal);
     if (tty) process.stderr.write('\n');

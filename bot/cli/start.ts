@@ -25,9 +25,7 @@ export async function startCommand(args: string[]): Promise<number> {
   const app = await makeApp(config, log, { worker: role !== 'bot', adapters: role !== 'worker' });
   log.info({ role, database: config.database.provider, telegram: Boolean(app.telegram), discord: Boolean(app.discord), worker: Boolean(app.runner) }, 'shortsmith starting');
   if (!app.telegram && role !== 'worker') log.warn('No chat platform configured: set TELEGRAM_BOT_TOKEN (and/or DISCORD_TOKEN). The worker still runs.');
-  await app.runner?.start();
-  // Due posts (and those missed while no worker ran) go out now, then every minute.
-  app.scheduler?.start();
+  if (role !== 'bot') await app.startWorker();
 
   let telegramRunner: ReturnType<typeof run> | null = null;
   let webhookServer: Server | null = null;

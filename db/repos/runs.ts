@@ -6,6 +6,13 @@ import {
 } from '../json';
 import { runSourcesFor, type ProjectStatus, type RunStatus } from '../status';
 
+
+/** Runs SQL in the caller's transaction (a job queue enqueues beside the row). */
+export type SqlRunner = Pick<Db, '$executeRaw'>;
+
+/** Called inside the transaction that queues a run, so a job queue's signal and the row agree. */
+export type RunQueuedHook = (sql: SqlRunner, run: { runId: string; platform: string; chatId: string }) => Promise<void>;
+
 /** A run with its JSON columns parsed. */
 export type RunView = Run & {
   logs: RunLogEntry[];
@@ -45,6 +52,7 @@ export async function queueRunForPlan(
   db: Db,
   input: { projectId: string; planVersionId: string; requestedByUserId: string; messageRefs?: MessageRefs },
   from: readonly ProjectStatus[] = ['PLAN_READY'],
+  onQueued: RunQueuedHook = async () => undefined,
 ): Promise<RunView> {
   const run = await db.$transaction(async (tx) => {
     const { count } = await tx.project.updateMany({
@@ -62,14 +70,19 @@ export async function queueRunForPlan(
       }
       throw new TransitionError('Project', project.status, 'APPROVED');
     }
-    return tx.run.create({
+    const run = await tx.run.create({
       data: {
         projectId: input.projectId,
         planVersionId: input.planVersionId,
         requestedByUserId: input.requestedByUserId,
         messageRefsJson: toJson(messageRefsSchema, input.messageRefs ?? {}),
       },
+      include: { project: { select: { platform: true, chatId: true } } },
     });
+    // The job is written in the same transaction: a run is never queued without one, or twice.
+    await onQueued(tx, { runId: run.id, platform: run.project.platform, chatId: run.project.chatId });
+    const { project: _owner, ...row } = run;
+    return row;
   });
   return runView(run);
 }
