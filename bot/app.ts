@@ -65,7 +65,7 @@ export async function makeApp(config: Config, log: Logger, opts: AppOptions = {}
   if (onPostgres) await migrateJobQueue(db.pool!, log);
   const jobs = onPostgres ? graphileSignals : localSignals;
   const runner = worker ? new RenderRunner(services, { pollMs: opts.runnerPollMs, mode: onPostgres ? 'jobs' : 'poll' }) : null;
-  const queue = runner && onPostgres ? new GraphileQueue({ db: db.prisma, pool: db.pool!, runner, log, concurrency: config.render.concurrency }) : null;
+
   const clock = opts.clock ?? (() => new Date());
   const publishers: ChatPublisher[] = [];
   // Filled once the adapters below exist; the chat target looks senders up when it posts.
@@ -74,7 +74,8 @@ export async function makeApp(config: Config, log: Logger, opts: AppOptions = {}
     senders, ffmpeg: services.bins.ffmpeg, format: services.format, publishDir: config.publish.dir,
     webhook: { secret: config.publish.webhookSecret, defaultUrl: config.publish.webhookUrl, allowPrivate: config.publish.webhookAllowPrivate },
   });
-  const scheduler = worker ? new PublishScheduler({ db: db.prisma, log, targets, now: clock }) : null;
+  const scheduler = worker ? new PublishScheduler({ db: db.prisma, log, targets, now: clock, jobs }) : null;
+  const queue = runner && onPostgres ? new GraphileQueue({ db: db.prisma, pool: db.pool!, runner, scheduler, log, concurrency: config.render.concurrency }) : null;
   const deps: CommandDeps = {
     db: db.prisma,
     config,

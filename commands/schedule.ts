@@ -112,6 +112,7 @@ export async function scheduleProject(deps: CommandDeps, ctx: CommandContext, pr
   const parsed = parseWhen(when, zone, deps.clock());
   const choices = await resolveTargets(deps, ctx, project, settings, targetText);
   const outcome = await schedulePublications(deps.db, { runId: run.id, targets: choices, at: parsed.at, requestedByUserId: ctx.userId });
+  await syncJobs(deps, project);
   const now = parsed.at.getTime() <= deps.clock().getTime();
   if (now) deps.pokeScheduler();
   const lines: string[] = [];
@@ -164,11 +165,13 @@ export async function handleScheduleButton(deps: CommandDeps, ctx: CommandContex
     case 'postnow': {
       const count = await postNow(deps.db, project.id, deps.clock());
       if (!count) return notice(await nothingPending(deps, project));
+      await syncJobs(deps, project);
       deps.pokeScheduler();
       return notice(`Posting “${clip(project.title, 80)}” now. A message here says when it is out.`);
     }
     case 'unschedule': {
       const { canceled, busy } = await unschedulePublications(deps.db, project.id);
+      await syncJobs(deps, project);
       if (!canceled && !busy) return notice(await nothingPending(deps, project));
       return notice(`${canceled ? `Unscheduled ${canceled} post${canceled === 1 ? '' : 's'} of “${clip(project.title, 80)}”.` : ''}${busy ? ` ${busy} being posted right now could not be stopped.` : ''}`.trim());
     }
@@ -186,6 +189,7 @@ export async function handleScheduleForm(deps: CommandDeps, ctx: CommandContext,
   const parsed = parseWhen(values.when ?? '', settings.timezone, deps.clock());
   const moved = await reschedulePending(deps.db, project.id, parsed.at);
   if (!moved) return notice(await nothingPending(deps, project));
+  await syncJobs(deps, project);
   if (parsed.at.getTime() <= deps.clock().getTime()) deps.pokeScheduler();
   return {
     title: `Rescheduled — ${clip(project.title, 200)}`,
@@ -193,6 +197,10 @@ export async function handleScheduleForm(deps: CommandDeps, ctx: CommandContext,
     buttons: manageButtons(project),
   };
 }
+
+/** The job queue learns what changed (PostgreSQL: each waiting post has a job due at its time). */
+const syncJobs = async (deps: CommandDeps, project: Project) =>
+  deps.jobs.publicationsChanged(deps.db, (await listProjectPublications(deps.db, project.id)).map((p) => p.id));
 
 const pendingOf = async (deps: CommandDeps, project: Project) =>
   (await listProjectPublications(deps.db, project.id)).filter((p) => p.status === 'scheduled' || p.status === 'failed');

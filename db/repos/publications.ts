@@ -183,6 +183,19 @@ export async function claimDuePublications(db: Db, workerId: string, now: Date, 
   return claimed;
 }
 
+/** Claims one post if it is due (a job for it came), as `claimDuePublications` would. */
+export async function claimPublication(db: Db, id: string, workerId: string, now: Date, leaseMs: number): Promise<ClaimedPublication | null> {
+  const row = await db.publication.findFirst({ where: { id, run: { status: 'done' } }, select: { attempts: true } });
+  if (!row) return null;
+  const { count } = await db.publication.updateMany({
+    where: { id, attempts: row.attempts, OR: [{ status: 'scheduled', nextAttemptAt: { lte: now } }, { status: 'posting', leaseUntil: { lt: now } }] },
+    data: { status: 'posting', claimedBy: workerId, leaseUntil: new Date(now.getTime() + leaseMs), attempts: { increment: 1 } },
+  });
+  if (count !== 1) return null;
+  const claimed = await db.publication.findUniqueOrThrow({ where: { id }, include: { run: { include: { project: true } } } });
+  return { ...publicationView(claimed), run: runView(claimed.run), project: claimed.run.project };
+}
+
 const held = (id: string, workerId: string) => ({ id, claimedBy: workerId, status: 'posting' });
 
 /** Extends a claim; false when another process took the post over (this one must stop). */

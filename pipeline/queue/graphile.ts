@@ -8,6 +8,7 @@ import type { Db, WorkerNode } from '../../db/client';
 import { appendRunLog } from '../../db/repos/runs';
 import { beatWorkerNode, listWorkerNodes, registerWorkerNode, removeWorkerNode } from '../../db/repos/workerNodes';
 import { isDeadLocalWorker, type RenderRunner } from '../render/runner';
+import type { PublishScheduler } from '../schedule/scheduler';
 import { graphileSignals } from './jobs';
 
 /** graphile-worker's log lines, through our logger (its debug chatter at debug). */
@@ -27,11 +28,14 @@ export async function migrateJobQueue(pool: pg.Pool, log: Logger): Promise<void>
 }
 
 const renderPayload = z.object({ runId: z.string().uuid() });
+const publishPayload = z.object({ publicationId: z.string().uuid() });
 
 export interface GraphileQueueOptions {
   db: Db;
   pool: pg.Pool;
   runner: RenderRunner;
+  /** Posts publications when their jobs come due (the minute tick stays as the safety net). */
+  scheduler?: PublishScheduler | null;
   log: Logger;
   /** Renders this process runs at once (RENDER_CONCURRENCY). */
   concurrency: number;
@@ -71,7 +75,12 @@ export class GraphileQueue {
     this.jobs = await run({
       pgPool: pool, concurrency: this.opts.concurrency, noHandleSignals: true, pollInterval: this.opts.pollIntervalMs ?? 2000,
       crontab: '', logger: jobLogger(log), events: events as never,
-      taskList: { render: (payload) => this.render(payload) },
+      taskList: {
+        render: (payload) => this.render(payload),
+        publish: async (payload) => {
+          await this.opts.scheduler?.publishById(publishPayload.parse(payload).publicationId);
+        },
+      },
     });
     await registerWorkerNode(db, { id: runner.workerId, host: hostname(), pid: process.pid, jobPoolId: this.jobPoolId });
     this.beatTimer = setInterval(() => void beatWorkerNode(db, runner.workerId).catch((err: unknown) => log.warn({ err }, 'worker heartbeat failed')), 1000);

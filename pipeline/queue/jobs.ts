@@ -1,3 +1,4 @@
+import type { Db } from '../../db/client';
 import type { RunQueuedHook } from '../../db/repos/runs';
 
 /**
@@ -10,10 +11,15 @@ export interface JobSignals {
   engine: 'local' | 'graphile';
   /** A run was queued (approve, re-render, retry, a dead worker's run handed back); called in its transaction. */
   runQueued: RunQueuedHook;
+  /**
+   * Publications were scheduled, moved, posted, failed or canceled: each waiting one gets a job
+   * due at its next attempt, every other one loses its job.
+   */
+  publicationsChanged(db: Db, ids: string[]): Promise<void>;
 }
 
 /** SQLite: the Run row is the job. */
-export const localSignals: JobSignals = { engine: 'local', runQueued: async () => undefined };
+export const localSignals: JobSignals = { engine: 'local', runQueued: async () => undefined, publicationsChanged: async () => undefined };
 
 /** Tries per run job before graphile-worker gives up (only passing failures are retried). */
 export const RENDER_MAX_ATTEMPTS = 5;
@@ -29,5 +35,17 @@ export const graphileSignals: JobSignals = {
   engine: 'graphile',
   async runQueued(sql, job) {
     await sql.$executeRaw`SELECT graphile_worker.add_job('render', json_build_object('runId', ${job.runId}::text), queue_name => ${chatQueueName(job.platform, job.chatId)}::text, job_key => ${job.runId}::text, max_attempts => ${RENDER_MAX_ATTEMPTS}::int)`;
+  },
+  async publicationsChanged(db, ids) {
+    if (!ids.length) return;
+    const rows = await db.publication.findMany({ where: { id: { in: ids } }, select: { id: true, status: true, nextAttemptAt: true } });
+    for (const p of rows) {
+      // The publication's own retries and leases decide; the job only wakes a worker at the right time.
+      if (p.status === 'scheduled') {
+        await db.$executeRaw`SELECT graphile_worker.add_job('publish', json_build_object('publicationId', ${p.id}::text), run_at => ${p.nextAttemptAt}::timestamptz, job_key => ${p.id}::text, max_attempts => 3)`;
+      } else if (p.status !== 'posting') {
+        await db.$executeRaw`SELECT graphile_worker.remove_job(${p.id}::text)`;
+      }
+    }
   },
 };

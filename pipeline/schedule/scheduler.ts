@@ -4,10 +4,11 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../../core/logger';
 import type { Db } from '../../db/client';
 import {
-  claimDuePublications, markPosted, markPublicationFailed, markPublicationRetry, renewPublicationLease,
+  claimDuePublications, claimPublication, markPosted, markPublicationFailed, markPublicationRetry, renewPublicationLease,
   savePublicationHandoff, type ClaimedPublication,
 } from '../../db/repos/publications';
 import type { Targets } from '../publish/targets';
+import type { JobSignals } from '../queue/jobs';
 import { postMetaFor, PublishError, type PublishReceipt } from '../publish/targets/types';
 
 export interface SchedulerDeps {
@@ -17,6 +18,8 @@ export interface SchedulerDeps {
   /** The clock (tests move it by hand). */
   now?: () => Date;
   workerId?: string;
+  /** Keeps the job queue's wake-up calls in step with the rows (PostgreSQL: a job per waiting post). */
+  jobs?: Pick<JobSignals, 'publicationsChanged'>;
 }
 
 export interface SchedulerOptions {
@@ -119,6 +122,21 @@ export class PublishScheduler extends EventEmitter<SchedulerEvents> {
     return settled;
   }
 
+  /**
+   * Posts one publication if it is due (a job queue's wake-up for it); resolves when settled.
+   * Whatever found it due first — this, or the minute tick — posts it; the other finds nothing.
+   */
+  async publishById(id: string): Promise<boolean> {
+    // The job's clock is the database's: when it comes a moment before ours, wait that moment.
+    const row = await this.deps.db.publication.findUnique({ where: { id }, select: { status: true, nextAttemptAt: true } });
+    const early = row?.status === 'scheduled' ? row.nextAttemptAt.getTime() - this.now().getTime() : 0;
+    if (early > 0 && early < 10_000) await new Promise((r) => setTimeout(r, early));
+    const claimed = await claimPublication(this.deps.db, id, this.workerId, this.now(), this.leaseMs);
+    if (!claimed) return false;
+    await this.publishOne(claimed);
+    return true;
+  }
+
   /** Waits for the tick in progress, if any. */
   async idle(): Promise<void> {
     while (this.ticking) await this.ticking;
@@ -166,6 +184,7 @@ export class PublishScheduler extends EventEmitter<SchedulerEvents> {
     } finally {
       clearInterval(renew);
       this.inFlight.delete(c.id);
+      await this.deps.jobs?.publicationsChanged(db, [c.id]).catch((err: unknown) => log.warn({ err, publicationId: c.id }, 'could not update the post’s job'));
     }
   }
 

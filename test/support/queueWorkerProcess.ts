@@ -6,6 +6,9 @@ import { loadConfig } from '../../core/config';
 import { makeLogger } from '../../core/logger';
 import { openDatabase } from '../../db/client';
 import { GraphileQueue } from '../../pipeline/queue/graphile';
+import { graphileSignals } from '../../pipeline/queue/jobs';
+import { makeTargets } from '../../pipeline/publish/targets';
+import { PublishScheduler } from '../../pipeline/schedule/scheduler';
 import { RenderRunner } from '../../pipeline/render/runner';
 import { makeRenderServices } from '../../pipeline/render/services';
 
@@ -16,7 +19,11 @@ const db = await openDatabase(config.database.url, { migrate: false });
 const log = makeLogger(process.env.TEST_LOG ?? 'silent', process.stderr);
 const services = await makeRenderServices(config, db.prisma, log);
 const runner = new RenderRunner(services, { mode: 'jobs', staleAfterMs });
-const queue = new GraphileQueue({ db: db.prisma, pool: db.pool!, runner, log, concurrency: 1, staleAfterMs, pollIntervalMs: 500 });
+// Posts only through their jobs: the minute tick is not started, so what goes out, a job sent.
+const targets = makeTargets({ senders: [], ffmpeg: services.bins.ffmpeg, format: services.format, webhook: {} });
+const scheduler = new PublishScheduler({ db: db.prisma, log, targets, jobs: graphileSignals });
+scheduler.on('posted', (e) => say('posted', { publicationId: e.publication.id }));
+const queue = new GraphileQueue({ db: db.prisma, pool: db.pool!, runner, scheduler, log, concurrency: 1, staleAfterMs, pollIntervalMs: 500 });
 const say = (event: string, data: Record<string, unknown> = {}) => process.stdout.write(`${JSON.stringify({ event, worker: runner.workerId, t: Date.now(), ...data })}\n`);
 const started = new Set<string>();
 runner.on('progress', (e) => {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,8 @@ import { graphileSignals } from '../../../pipeline/queue/jobs';
 import { RenderRunner, requestCancel } from '../../../pipeline/render/runner';
 import { makeTestDatabase, testProvider, type TestDatabase } from '../../support/database';
 import { SHORT_SCENES } from '../../support/render';
+import { makeFinishedRun } from '../../support/publishing';
+import { schedulePublications } from '../../../db/repos/publications';
 
 const script = join(import.meta.dirname, '../../support/queueWorkerProcess.ts');
 let db: TestDatabase;
@@ -156,6 +158,29 @@ describe.skipIf(testProvider !== 'postgresql')('the render queue on graphile-wor
       w.kill();
       await w.exited;
     }
+  }, 60_000);
+
+  it('a scheduled post is woken by its job at its time (no minute tick running), once', async () => {
+    const out = join(dataDir, 'posts');
+    mkdirSync(out);
+    const fin = await makeFinishedRun(db.prisma, dataDir, { platform: 'telegram', chatId: 'posts' });
+    const due = new Date(Date.now() + 2500);
+    await schedulePublications(db.prisma, { runId: fin.run.id, at: due, requestedByUserId: 'u', targets: [{ target: 'folder', targetRef: out }] });
+    const pub = (await db.prisma.publication.findFirstOrThrow({ where: { runId: fin.run.id } }));
+    await graphileSignals.publicationsChanged(db.prisma, [pub.id]);
+    expect(await jobsFor(pub.id)).toBe(1);
+    const w = worker();
+    try {
+      const posted = await until('the post', () => w.lines().find((l) => l.event === 'posted'), 20_000);
+      expect(posted.t).toBeGreaterThanOrEqual(due.getTime());
+      expect(posted.t - due.getTime()).toBeLessThan(5000);
+    } finally {
+      w.kill();
+      await w.exited;
+    }
+    expect(readdirSync(out)).toHaveLength(1);
+    expect(await db.prisma.publication.findUniqueOrThrow({ where: { id: pub.id } })).toMatchObject({ status: 'posted', attempts: 1 });
+    expect(await jobsFor(pub.id)).toBe(0);
   }, 60_000);
 
   it('a peer silent for longer than the limit is dead: its runs and jobs are taken back', async () => {
