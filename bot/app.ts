@@ -16,6 +16,7 @@ import { makeRenderServices } from '../pipeline/render/services';
 import { PublishScheduler } from '../pipeline/schedule/scheduler';
 import { GraphileQueue, migrateJobQueue } from '../pipeline/queue/graphile';
 import { graphileSignals, localSignals } from '../pipeline/queue/jobs';
+import { WorkerPresence } from '../pipeline/queue/presence';
 import { makeDiscordChannelAccess } from './discord/access';
 import { makeDiscordBot } from './discord/bot';
 import { makeDiscordPublisher, makeDiscordRest } from './discord/publisher';
@@ -32,6 +33,8 @@ export interface App {
   scheduler: PublishScheduler | null;
   /** PostgreSQL: the graphile-worker queue that hands this process its renders. */
   queue: GraphileQueue | null;
+  /** The worker role's heartbeat row (peers and `shortsmith health` read it). */
+  presence: WorkerPresence | null;
   /** Starts the worker role: renders (polled on SQLite, from jobs on PostgreSQL) and, unless told not to, the publish scheduler. */
   startWorker(opts?: { publish?: boolean }): Promise<void>;
   telegram: Bot | null;
@@ -76,6 +79,7 @@ export async function makeApp(config: Config, log: Logger, opts: AppOptions = {}
   });
   const scheduler = worker ? new PublishScheduler({ db: db.prisma, log, targets, now: clock, jobs }) : null;
   const queue = runner && onPostgres ? new GraphileQueue({ db: db.prisma, pool: db.pool!, runner, scheduler, log, concurrency: config.render.concurrency }) : null;
+  const presence = queue ? queue.presence : runner ? new WorkerPresence(db.prisma, runner.workerId, log) : null;
   const deps: CommandDeps = {
     db: db.prisma,
     config,
@@ -112,10 +116,14 @@ export async function makeApp(config: Config, log: Logger, opts: AppOptions = {}
   const detachRuns = runner ? attachRunReporter({ ...deps, ffmpeg: services.bins.ffmpeg, format: services.format }, runner, publishers) : () => undefined;
   const detachPosts = scheduler ? attachPublishReporter(deps, scheduler, publishers) : () => undefined;
   return {
-    db, deps, services, runner, scheduler, queue, telegram, discord, publishers,
+    db, deps, services, runner, scheduler, queue, presence, telegram, discord, publishers,
     async startWorker({ publish = true } = {}) {
       if (queue) await queue.start();
-      else await runner?.start();
+      else {
+        await runner?.start();
+        await presence?.forgetDeadLocal();
+        await presence?.start();
+      }
       // Due posts (and those missed while no worker ran) go out now, then every minute.
       if (publish) scheduler?.start();
     },
@@ -125,7 +133,10 @@ export async function makeApp(config: Config, log: Logger, opts: AppOptions = {}
       await discord?.destroy();
       await scheduler?.stop();
       if (queue) await queue.stop();
-      else await runner?.stop();
+      else {
+        await runner?.stop();
+        await presence?.stop();
+      }
       await services.pool.close();
       await db.close();
     },

@@ -7,6 +7,7 @@ import { planCommand } from './planCommand';
 import { demoCommand } from './demo';
 import { startCommand } from './start';
 import { scheduleCommand, scheduledCommand } from './schedule';
+import { healthCommand } from './health';
 import { registerDiscordCommands } from '../discord/register';
 
 const USAGE = `shortsmith — turn a topic into a finished vertical short video
@@ -17,6 +18,8 @@ Usage:
   shortsmith register-commands [--guild ID]
                          register /video with Discord (one server: instant; global: production)
   shortsmith doctor      check configuration, database, ffmpeg, fonts and platform tokens
+  shortsmith health [--role all|bot|worker]
+                         exit 0 when that role runs well on this machine, 1 when not (asks /healthz on PORT)
   shortsmith migrate     apply pending database migrations
   shortsmith plan "<topic>" [--niche N] [--length 60|90|120|180] [--tempo slow|normal|fast]
                   [--voice V] [--language en] [--style S] [--hook 1-5] [--json]
@@ -54,6 +57,7 @@ const commands: Record<string, Handler> = {
   demo: demoCommand,
   start: startCommand,
   schedule: scheduleCommand,
+  health: healthCommand,
   scheduled: scheduledCommand,
   async 'register-commands'(args) {
     const { values } = parseArgs({ args, options: { guild: { type: 'string' } } });

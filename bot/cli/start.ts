@@ -1,10 +1,11 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import { webhookCallback } from 'grammy';
 import { run } from '@grammyjs/runner';
 import { loadConfig } from '../../core/config';
 import { makeLogger } from '../../core/logger';
 import { makeApp } from '../app';
+import { collectHealth, healthRoute, type AdapterState, type Role } from '../health';
 import { TELEGRAM_COMMANDS } from '../telegram/bot';
 import { ensureGlobalCommands, registerDiscordCommands } from '../discord/register';
 
@@ -28,7 +29,22 @@ export async function startCommand(args: string[]): Promise<number> {
   if (role !== 'bot') await app.startWorker();
 
   let telegramRunner: ReturnType<typeof run> | null = null;
-  let webhookServer: Server | null = null;
+  const adapters: AdapterState = { telegram: 'off', telegramRunning: () => Boolean(telegramRunner?.isRunning()) };
+  // One listener per process: GET /healthz for every role, and the Telegram webhook in webhook mode.
+  const health = healthRoute(() => collectHealth(app, role as Role, adapters));
+  let webhook: ((req: IncomingMessage, res: ServerResponse) => unknown) | null = null;
+  const server: Server = createServer((req, res) => {
+    if (health(req, res)) return;
+    if (webhook) return void webhook(req, res);
+    res.writeHead(404).end();
+  });
+  const listening = await new Promise<boolean>((resolve) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      log.warn({ port: config.port, code: err.code }, `no HTTP listener (port ${config.port} is taken): /healthz is off here; give each process its own PORT`);
+      resolve(false);
+    });
+    server.listen(config.port, () => resolve(true));
+  });
   if (app.telegram) {
     const bot = app.telegram;
     await bot.init();
@@ -36,12 +52,14 @@ export async function startCommand(args: string[]): Promise<number> {
     if (config.telegram.webhookUrl) {
       // Production: Telegram pushes updates to us; no long polling.
       const secretToken = config.telegram.webhookSecret;
+      if (!listening) throw new Error(`Port ${config.port} is taken: the Telegram webhook needs it (set PORT).`);
       await bot.api.setWebhook(config.telegram.webhookUrl, secretToken ? { secret_token: secretToken } : {});
-      webhookServer = createServer(webhookCallback(bot, 'http', { secretToken }));
-      await new Promise<void>((r) => webhookServer!.listen(config.port, r));
+      webhook = webhookCallback(bot, 'http', { secretToken });
+      adapters.telegram = 'webhook';
       log.info({ username: bot.botInfo.username, port: config.port }, 'telegram webhook listening');
     } else {
       telegramRunner = run(bot);
+      adapters.telegram = 'polling';
       log.info({ username: bot.botInfo.username }, 'telegram polling');
     }
   }
@@ -69,7 +87,8 @@ export async function startCommand(args: string[]): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
   });
   await telegramRunner?.stop();
-  await new Promise<void>((r) => (webhookServer ? webhookServer.close(() => r()) : r()));
+  server.closeAllConnections();
+  await new Promise<void>((r) => (listening ? server.close(() => r()) : r()));
   await app.stop();
   log.info('stopped');
   return 0;

@@ -1,15 +1,15 @@
 import { EventEmitter } from 'node:events';
-import { hostname } from 'node:os';
 import { Logger as JobLogger, run, runMigrations, type Runner, type WorkerPool } from 'graphile-worker';
 import type pg from 'pg';
 import { z } from 'zod';
 import type { Logger } from '../../core/logger';
 import type { Db, WorkerNode } from '../../db/client';
 import { appendRunLog } from '../../db/repos/runs';
-import { beatWorkerNode, listWorkerNodes, registerWorkerNode, removeWorkerNode } from '../../db/repos/workerNodes';
+import { listWorkerNodes, removeWorkerNode } from '../../db/repos/workerNodes';
 import { isDeadLocalWorker, type RenderRunner } from '../render/runner';
 import type { PublishScheduler } from '../schedule/scheduler';
 import { graphileSignals } from './jobs';
+import { WorkerPresence } from './presence';
 
 /** graphile-worker's log lines, through our logger (its debug chatter at debug). */
 function jobLogger(log: Logger): JobLogger {
@@ -57,18 +57,20 @@ export interface GraphileQueueOptions {
 export class GraphileQueue {
   private jobs: Runner | null = null;
   private jobPoolId: string | null = null;
-  private beatTimer?: NodeJS.Timeout;
   private sweepTimer?: NodeJS.Timeout;
+  /** This process's heartbeat row. */
+  readonly presence: WorkerPresence;
   private sweeping = false;
   private readonly staleAfterMs: number;
 
   constructor(private readonly opts: GraphileQueueOptions) {
     this.staleAfterMs = opts.staleAfterMs ?? 30_000;
+    this.presence = new WorkerPresence(opts.db, opts.runner.workerId, opts.log);
   }
 
   /** Starts taking jobs, heartbeating and watching for dead peers. */
   async start(): Promise<void> {
-    const { db, pool, runner, log } = this.opts;
+    const { pool, runner, log } = this.opts;
     const events = new EventEmitter();
     events.on('pool:create', ({ workerPool }: { workerPool: WorkerPool }) => (this.jobPoolId = workerPool.id));
     await runner.start();
@@ -82,8 +84,7 @@ export class GraphileQueue {
         },
       },
     });
-    await registerWorkerNode(db, { id: runner.workerId, host: hostname(), pid: process.pid, jobPoolId: this.jobPoolId });
-    this.beatTimer = setInterval(() => void beatWorkerNode(db, runner.workerId).catch((err: unknown) => log.warn({ err }, 'worker heartbeat failed')), 1000);
+    await this.presence.start(this.jobPoolId);
     this.sweepTimer = setInterval(() => void this.sweep(), Math.min(5000, this.staleAfterMs / 3));
     // A predecessor on this host that crashed gets its runs taken back now, not in 30 s.
     await this.sweep();
@@ -146,11 +147,10 @@ export class GraphileQueue {
 
   /** Stops taking jobs; renders in progress are handed back and resume elsewhere. */
   async stop(): Promise<void> {
-    clearInterval(this.beatTimer);
     clearInterval(this.sweepTimer);
     await this.opts.runner.stop();
     await this.jobs?.stop();
     this.jobs = null;
-    await removeWorkerNode(this.opts.db, this.opts.runner.workerId).catch(() => undefined);
+    await this.presence.stop();
   }
 }

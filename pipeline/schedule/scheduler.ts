@@ -73,6 +73,8 @@ export class PublishScheduler extends EventEmitter<SchedulerEvents> {
   private started = false;
   private stopping = false;
   private readonly inFlight = new Map<string, AbortController>();
+  /** When the last tick finished looking (health: a stuck scheduler stops updating it). */
+  lastTickAt: Date | null = null;
 
   constructor(private readonly deps: SchedulerDeps, private readonly opts: SchedulerOptions = {}) {
     super();
@@ -119,6 +121,7 @@ export class PublishScheduler extends EventEmitter<SchedulerEvents> {
       await Promise.all(claimed.map((c) => this.publishOne(c)));
       settled += claimed.length;
     }
+    this.lastTickAt = new Date();
     return settled;
   }
 

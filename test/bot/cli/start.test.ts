@@ -48,6 +48,40 @@ describe('shortsmith start', () => {
     expect(p.output()).not.toContain(TOKEN);
   });
 
+  it('answers /healthz for each part it runs, and shortsmith health turns that into an exit code', async () => {
+    const port = String(await freePort());
+    const p = start({ PORT: port });
+    await tg.waitFor('getUpdates', () => true, 30_000);
+    type Report = { ok: boolean; role: string; checks: Record<string, { ok: boolean; detail: string }> };
+    const read = async (): Promise<Report | null> => {
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null);
+      return res ? ((await res.json()) as Report) : null;
+    };
+    let body = await read();
+    for (let i = 0; i < 100 && !body?.ok; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      body = await read();
+    }
+    expect(body).toMatchObject({ ok: true, role: 'all', checks: { database: { ok: true }, telegram: { ok: true, detail: 'polling' }, worker: { ok: true }, scheduler: { ok: true } } });
+    const health = (role: string) => new Promise<{ code: number | null; out: string }>((resolve) => {
+      const c = spawn(process.execPath, ['bin/shortsmith.js', 'health', '--role', role], { env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', PORT: port }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      c.stdout!.on('data', (d) => (out += d));
+      c.on('exit', (code) => resolve({ code, out }));
+    });
+    const ok = await health('worker');
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/all process on port \d+: healthy\nok {5}database/);
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+    const down = await health('bot');
+    expect(down.code).toBe(1);
+    expect(down.out).toMatch(/nothing answers on http:\/\/127\.0\.0\.1:\d+\/healthz/);
+    const noWorker = await health('worker');
+    expect(noWorker.code).toBe(1);
+    expect(noWorker.out).toMatch(/no live worker process on/);
+  });
+
   it('serves a webhook in production mode and answers an update pushed to it', async () => {
     const port = await freePort();
     const p = start({ TELEGRAM_WEBHOOK_URL: 'https://bot.example.test/telegram', TELEGRAM_WEBHOOK_SECRET: 's3cret', PORT: String(port) });
