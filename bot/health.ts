@@ -20,6 +20,8 @@ export interface HealthReport {
 
 /** What the process knows about its own chat connections (filled by `start`). */
 export interface AdapterState {
+  /** False until the process has started everything its role runs. */
+  started: boolean;
   telegram: 'off' | 'polling' | 'webhook';
   telegramRunning(): boolean;
 }
@@ -36,6 +38,7 @@ async function checkDatabase(db: Db): Promise<HealthCheck> {
 /** The process's own view of each part its role runs: database, chat adapters, worker, scheduler. */
 export async function collectHealth(app: App, role: Role, adapters: AdapterState): Promise<HealthReport> {
   const checks: Record<string, HealthCheck> = { database: await checkDatabase(app.db.prisma) };
+  if (!adapters.started) checks.startup = { ok: false, detail: 'still starting' };
   if (role !== 'worker') {
     if (app.discord) checks.discord = app.discord.isReady() ? { ok: true, detail: `connected as ${app.discord.user?.tag ?? '?'}` } : { ok: false, detail: 'not connected to the gateway' };
     if (adapters.telegram !== 'off') {

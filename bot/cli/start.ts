@@ -29,7 +29,7 @@ export async function startCommand(args: string[]): Promise<number> {
   if (role !== 'bot') await app.startWorker();
 
   let telegramRunner: ReturnType<typeof run> | null = null;
-  const adapters: AdapterState = { telegram: 'off', telegramRunning: () => Boolean(telegramRunner?.isRunning()) };
+  const adapters: AdapterState = { started: false, telegram: 'off', telegramRunning: () => Boolean(telegramRunner?.isRunning()) };
   // One listener per process: GET /healthz for every role, and the Telegram webhook in webhook mode.
   const health = healthRoute(() => collectHealth(app, role as Role, adapters));
   let webhook: ((req: IncomingMessage, res: ServerResponse) => unknown) | null = null;
@@ -77,6 +77,7 @@ export async function startCommand(args: string[]): Promise<number> {
     });
     await client.login(config.discord.token);
   }
+  adapters.started = true;
 
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
