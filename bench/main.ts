@@ -11,6 +11,7 @@ import { createPlanVersion } from '../db/repos/planVersions';
 import { queueRunForPlan } from '../db/repos/runs';
 import { benchRender, type RenderBench } from './render';
 import { benchLatency } from './latency';
+import { benchQueue } from './queue';
 
 async function benchDatabase(url: string, label: string): Promise<void> {
   const t0 = performance.now();
@@ -57,3 +58,4 @@ if (!only || only === 'render') {
   if (!process.env.BENCH_QUICK) await benchRender(180, 'the lost colony of Roanoke', 'mystery');
 }
 if (!only || only === 'latency') await benchLatency();
+if (!only || only === 'queue') await benchQueue();

@@ -75,13 +75,16 @@ export function healthRoute(report: () => Promise<HealthReport>) {
 }
 
 /**
- * Without a listener to ask (another process, or none): the workers on this host, from their
- * heartbeat rows — alive when the process exists and wrote within 10 s.
+ * Nothing answered on `port`: the worker that owns that port is down. Only workers that run
+ * without a listener (their port was taken) are judged from their heartbeat rows instead —
+ * alive when the process exists and wrote within 10 s.
  */
-export async function localWorkersFromDatabase(db: Db): Promise<HealthCheck> {
+export async function localWorkersFromDatabase(db: Db, port: number): Promise<HealthCheck> {
   const mine = (await listWorkerNodes(db)).filter((n) => n.host === hostname());
-  const live = mine.filter((n) => Date.now() - n.heartbeatAt.getTime() < 10_000 && !isDeadLocalWorker(n.id, ''));
+  const owner = mine.find((n) => n.listenPort === port);
+  if (owner) return { ok: false, detail: `the worker on port ${port} (pid ${owner.pid}) does not answer` };
+  const live = mine.filter((n) => n.listenPort === null && Date.now() - n.heartbeatAt.getTime() < 10_000 && !isDeadLocalWorker(n.id, ''));
   return live.length
     ? { ok: true, detail: `${live.length} worker process${live.length === 1 ? '' : 'es'} on ${hostname()} (pid ${live.map((n) => n.pid).join(', ')})` }
-    : { ok: false, detail: `no live worker process on ${hostname()}${mine.length ? ` (${mine.length} silent)` : ''}` };
+    : { ok: false, detail: `no live worker process on ${hostname()} answers on port ${port}${mine.length ? ` (${mine.length} known here)` : ''}` };
 }

@@ -45,7 +45,9 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   }
   // One pool for Prisma and the job queue: a job is enqueued in the same transaction as its row.
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
-  pool.on('error', () => undefined); // an idle client's dropped connection: the pool replaces it
+  // A dropped connection (idle or checked out) is an error event; the pool replaces the client.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   // Same models, same generated API; only the provider's SQL dialect differs inside.
   const prisma = new PostgresClient({ adapter: new PrismaPg(pool) }) as unknown as Db;
   return {

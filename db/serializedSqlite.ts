@@ -25,7 +25,8 @@ class Lock {
 }
 
 /**
- * Wraps Prisma's better-sqlite3 adapter so queries outside a transaction wait while one is open.
+ * Wraps Prisma's better-sqlite3 adapter so queries outside a transaction wait while one is open,
+ * and every transaction takes the database's write lock when it begins.
  * The adapter runs everything on one connection and only serialises transactions against each
  * other, so a query from elsewhere in the process that lands mid-transaction becomes part of it —
  * and is silently undone if that transaction rolls back (seen: a worker's claim of a run vanished
@@ -46,6 +47,11 @@ export function serializeSqlite(factory: SqlMigrationAwareDriverAdapterFactory):
         const release = await lock.acquire();
         try {
           const tx = await inner.startTransaction(level);
+          // The adapter opens transactions DEFERRED. With several processes on one file, one that
+          // reads, then writes after another process committed fails with SQLITE_BUSY_SNAPSHOT,
+          // which no busy timeout can wait out. A first, empty write takes the write lock at
+          // once (as BEGIN IMMEDIATE would), waiting its turn under the busy timeout instead.
+          await tx.executeRaw({ sql: 'UPDATE "_prisma_migrations" SET "id" = "id" WHERE 0', args: [], argTypes: [] }).catch(() => undefined);
           const done = (fn: () => Promise<void>) => async () => {
             try {
               await fn();

@@ -40,7 +40,7 @@ export async function healthCommand(args: string[]): Promise<number> {
   if (role === 'worker') {
     const db = await openDatabase(config.database.url, { migrate: false });
     try {
-      const check = await localWorkersFromDatabase(db.prisma);
+      const check = await localWorkersFromDatabase(db.prisma, config.port);
       process.stdout.write(line('worker', check));
       return check.ok ? 0 : 1;
     } finally {

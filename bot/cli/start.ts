@@ -26,8 +26,6 @@ export async function startCommand(args: string[]): Promise<number> {
   const app = await makeApp(config, log, { worker: role !== 'bot', adapters: role !== 'worker' });
   log.info({ role, database: config.database.provider, telegram: Boolean(app.telegram), discord: Boolean(app.discord), worker: Boolean(app.runner) }, 'shortsmith starting');
   if (!app.telegram && role !== 'worker') log.warn('No chat platform configured: set TELEGRAM_BOT_TOKEN (and/or DISCORD_TOKEN). The worker still runs.');
-  if (role !== 'bot') await app.startWorker();
-
   let telegramRunner: ReturnType<typeof run> | null = null;
   const adapters: AdapterState = { started: false, telegram: 'off', telegramRunning: () => Boolean(telegramRunner?.isRunning()) };
   // One listener per process: GET /healthz for every role, and the Telegram webhook in webhook mode.
@@ -45,6 +43,8 @@ export async function startCommand(args: string[]): Promise<number> {
     });
     server.listen(config.port, () => resolve(true));
   });
+  if (app.presence && listening) app.presence.listenPort = config.port;
+  if (role !== 'bot') await app.startWorker();
   if (app.telegram) {
     const bot = app.telegram;
     await bot.init();

@@ -1,13 +1,10 @@
 import type { Db, WorkerNode } from '../client';
 
 /** Records (or refreshes) this worker process as alive. */
-export async function registerWorkerNode(db: Db, node: { id: string; host: string; pid: number; jobPoolId?: string | null }): Promise<void> {
+export async function registerWorkerNode(db: Db, node: { id: string; host: string; pid: number; jobPoolId?: string | null; listenPort?: number | null }): Promise<void> {
   const now = new Date();
-  await db.workerNode.upsert({
-    where: { id: node.id },
-    create: { ...node, jobPoolId: node.jobPoolId ?? null, startedAt: now, heartbeatAt: now },
-    update: { host: node.host, pid: node.pid, jobPoolId: node.jobPoolId ?? null, startedAt: now, heartbeatAt: now },
-  });
+  const data = { host: node.host, pid: node.pid, jobPoolId: node.jobPoolId ?? null, listenPort: node.listenPort ?? null, startedAt: now, heartbeatAt: now };
+  await db.workerNode.upsert({ where: { id: node.id }, create: { id: node.id, ...data }, update: data });
 }
 
 /** Says this worker is still alive. */

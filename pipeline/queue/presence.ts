@@ -14,10 +14,13 @@ export class WorkerPresence {
   /** When the last heartbeat reached the database. */
   lastBeatAt: Date | null = null;
 
+  /** The port this process's /healthz answers on, when it has a listener (set before start). */
+  listenPort: number | null = null;
+
   constructor(private readonly db: Db, readonly id: string, private readonly log: Logger) {}
 
   async start(jobPoolId?: string | null): Promise<void> {
-    await registerWorkerNode(this.db, { id: this.id, host: hostname(), pid: process.pid, jobPoolId });
+    await registerWorkerNode(this.db, { id: this.id, host: hostname(), pid: process.pid, jobPoolId, listenPort: this.listenPort });
     this.lastBeatAt = new Date();
     this.timer = setInterval(() => {
       void beatWorkerNode(this.db, this.id)

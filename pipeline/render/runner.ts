@@ -199,7 +199,14 @@ export class RenderRunner extends EventEmitter<RunnerEvents> {
       this.emit('done', { runId, projectId });
       return 'done';
     } catch (err) {
-      return await this.settleFailure(runId, projectId, err, controller.signal);
+      try {
+        return await this.settleFailure(runId, projectId, err, controller.signal);
+      } catch (settleErr) {
+        // Recording the outcome failed (the database is gone for a moment): the run stays
+        // `running` without a heartbeat, so a worker hands it back and it resumes.
+        this.services.log.error({ err: settleErr, runId }, 'could not record how the run ended');
+        return 'lost';
+      }
     } finally {
       this.active.delete(runId);
       void this.pump();

@@ -6,6 +6,7 @@ CREATE TABLE "WorkerNode" (
     "host" TEXT NOT NULL,
     "pid" INTEGER NOT NULL,
     "jobPoolId" TEXT,
+    "listenPort" INTEGER,
     "startedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "heartbeatAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
