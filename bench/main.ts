@@ -12,6 +12,7 @@ import { queueRunForPlan } from '../db/repos/runs';
 import { benchRender, type RenderBench } from './render';
 import { benchLatency } from './latency';
 import { benchQueue } from './queue';
+import { benchCrash } from './crash';
 
 async function benchDatabase(url: string, label: string): Promise<void> {
   const t0 = performance.now();
@@ -59,3 +60,4 @@ if (!only || only === 'render') {
 }
 if (!only || only === 'latency') await benchLatency();
 if (!only || only === 'queue') await benchQueue();
+if (!only || only === 'crash') await benchCrash();
