@@ -49,6 +49,9 @@ export async function executeRun(services: RenderServices, runId: string, opts: 
   const eta = new EtaEstimator((s) => expectedStepSeconds(s, job.project.targetLengthSec, job.plan.scenes.length, offline, chatCopy));
   const weightBefore = (i: number) => STEPS.slice(0, i).reduce((n, s) => n + s.weight, 0);
   let lastWrite = 0;
+  // A resumed run redoes part of the step it stopped in: its bar holds where it was instead of
+  // moving back, and moves on once the work passes that point again.
+  const floor = run.progress;
 
   for (const [index, step] of STEPS.entries()) {
     const inputHash = hashOf(step.inputs(job, outputs, services));
@@ -60,7 +63,7 @@ export async function executeRun(services: RenderServices, runId: string, opts: 
     }
     const started = Date.now();
     const report = (fraction: number) => {
-      const percent = weightBefore(index) + step.weight * Math.max(0, Math.min(1, fraction));
+      const percent = Math.max(floor, weightBefore(index) + step.weight * Math.max(0, Math.min(1, fraction)));
       const etaSec = eta.remaining(step.name, fraction, (Date.now() - started) / 1000, STEPS.slice(index + 1).map((s) => s.name));
       opts.onProgress?.({ runId, projectId: project.id, step: step.name, stepIndex: index, stepCount: STEPS.length, percent, etaSec });
       if (Date.now() - lastWrite > 1000 || fraction === 0) {
