@@ -14,7 +14,7 @@ import { makeRenderServices } from '../../pipeline/render/services';
 
 const [dataDir, url] = process.argv.slice(2);
 const staleAfterMs = Number(process.env.STALE_MS ?? 30_000);
-const config = loadConfig({ DATA_DIR: dataDir, DATABASE_URL: url, RENDER_SIZE: '270x480', RENDER_PRESET: 'superfast' });
+const config = loadConfig({ DATA_DIR: dataDir, DATABASE_URL: url, RENDER_SIZE: '270x480', RENDER_PRESET: 'superfast', OPENAI_API_KEY: process.env.OPENAI_API_KEY, OPENAI_BASE_URL: process.env.OPENAI_BASE_URL });
 const db = await openDatabase(config.database.url, { migrate: false });
 const log = makeLogger(process.env.TEST_LOG ?? 'silent', process.stderr);
 const services = await makeRenderServices(config, db.prisma, log);

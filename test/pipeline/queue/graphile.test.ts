@@ -14,6 +14,7 @@ import { RenderRunner, requestCancel } from '../../../pipeline/render/runner';
 import { makeTestDatabase, testProvider, type TestDatabase } from '../../support/database';
 import { SHORT_SCENES } from '../../support/render';
 import { makeFinishedRun } from '../../support/publishing';
+import { startFakeOpenAI } from '../../support/fakes/openai';
 import { schedulePublications } from '../../../db/repos/publications';
 
 const script = join(import.meta.dirname, '../../support/queueWorkerProcess.ts');
@@ -24,6 +25,8 @@ interface Line { event: string; worker: string; t: number; runId?: string; step?
 interface Worker { lines: () => Line[]; exited: Promise<number | null>; kill(signal?: NodeJS.Signals): void; pid: number }
 
 function worker(env: Record<string, string> = {}): Worker {
+  // Offline unless a test names a fake AI server.
+  env = { OPENAI_API_KEY: '', OPENAI_BASE_URL: '', ...env };
   const child = spawn(process.execPath, ['--import', 'tsx', script, dataDir, db.url], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -159,6 +162,39 @@ describe.skipIf(testProvider !== 'postgresql')('the render queue on graphile-wor
       await w.exited;
     }
   }, 60_000);
+
+  it('a failure that can pass (the voice service answering 503) is retried with backoff; a refusal (401) is not', async () => {
+    let mode: 'flaky' | 'refuse' = 'flaky';
+    let unavailable = 4; // more than the client's own three retries
+    const fake = await startFakeOpenAI((req, res) => {
+      if (req.path !== '/v1/audio/speech') return false;
+      if (mode === 'refuse') {
+        res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'Incorrect API key provided' } }));
+        return true;
+      }
+      if (unavailable-- <= 0) return false;
+      res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'overloaded' } }));
+      return true;
+    });
+    const w = worker({ OPENAI_API_KEY: 'sk-test-queue-0123456789abcdef', OPENAI_BASE_URL: fake.baseURL });
+    try {
+      const flaky = await approve('flaky');
+      await until('the retried run to finish', async () => (await getRun(db.prisma, flaky.id)).status === 'done', 60_000);
+      const done = await getRun(db.prisma, flaky.id);
+      expect(done.attempt).toBe(2);
+      expect(done.logs.some((l) => /A service failed .*trying again shortly/.test(l.message))).toBe(true);
+      mode = 'refuse';
+      // Other words than the first run's: its voice is cached and would not be asked for again.
+      const refused = await approve('refused', [{ ...TINY[0]!, narrationText: 'Squids have three hearts as well.' }]);
+      await until('the refused run to fail', async () => (await getRun(db.prisma, refused.id)).status === 'failed', 60_000);
+      expect(await getRun(db.prisma, refused.id)).toMatchObject({ attempt: 1, failureReason: expect.stringMatching(/401|API key/) });
+      expect(await jobsFor(refused.id)).toBe(0);
+    } finally {
+      w.kill();
+      await w.exited;
+      await fake.close();
+    }
+  }, 90_000);
 
   it('a scheduled post is woken by its job at its time (no minute tick running), once', async () => {
     const out = join(dataDir, 'posts');
