@@ -188,7 +188,11 @@ describe.skipIf(testProvider !== 'postgresql')('the render queue on graphile-wor
       const refused = await approve('refused', [{ ...TINY[0]!, narrationText: 'Squids have three hearts as well.' }]);
       await until('the refused run to fail', async () => (await getRun(db.prisma, refused.id)).status === 'failed', 60_000);
       expect(await getRun(db.prisma, refused.id)).toMatchObject({ attempt: 1, failureReason: expect.stringMatching(/401|API key/) });
+      // Its job completes (no retry waiting) once the task returns, a moment after the run failed.
+      await until('the job to complete', async () => (await jobsFor(refused.id)) === 0, 5000);
+      await new Promise((r) => setTimeout(r, 3000));
       expect(await jobsFor(refused.id)).toBe(0);
+      expect((await getRun(db.prisma, refused.id)).attempt).toBe(1);
     } finally {
       w.kill();
       await w.exited;
