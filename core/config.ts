@@ -48,6 +48,19 @@ const envSchema = z.object({
   MUSIC_DIR: optionalString,
   PUBLISH_DIR: optionalString,
   WEBHOOK_URL: url('WEBHOOK_URL'),
+  PUBLIC_URL: url('PUBLIC_URL'),
+  SECRET_KEY: optionalString.refine((v) => v === undefined || v.length >= 32, { message: 'must be at least 32 characters (it encrypts linked accounts\' tokens)' }),
+  TIKTOK_CLIENT_KEY: optionalString,
+  TIKTOK_CLIENT_SECRET: optionalString,
+  TIKTOK_AUTH_URL: url('TIKTOK_AUTH_URL'),
+  TIKTOK_API_URL: url('TIKTOK_API_URL'),
+  TIKTOK_PKCE_ENCODING: optionalString.pipe(z.enum(['base64url', 'hex']).optional()),
+  GOOGLE_CLIENT_ID: optionalString,
+  GOOGLE_CLIENT_SECRET: optionalString,
+  GOOGLE_OAUTH_URL: url('GOOGLE_OAUTH_URL'),
+  GOOGLE_TOKEN_URL: url('GOOGLE_TOKEN_URL'),
+  YOUTUBE_API_URL: url('YOUTUBE_API_URL'),
+  YOUTUBE_CATEGORY_ID: optionalString.refine((v) => v === undefined || /^\d{1,3}$/.test(v), { message: 'must be a YouTube category number, e.g. 22' }),
   WEBHOOK_ALLOW_PRIVATE: optionalString.pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional()),
   WEBHOOK_SECRET: optionalString.refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters (it signs every webhook post)' }),
 });
@@ -64,6 +77,12 @@ export interface Config {
   port: number;
   ffmpeg: { ffmpegPath?: string; ffprobePath?: string };
   render: { concurrency: number; width: number; height: number; preset: string; crf: number; musicDir?: string };
+  /** The address the outside world reaches this process's listener at (OAuth callbacks). */
+  publicUrl?: string;
+  /** Encrypts linked accounts' tokens (AES-256-GCM); without it linking is refused. */
+  secretKey?: string;
+  tiktok: { clientKey?: string; clientSecret?: string; authUrl: string; apiUrl: string; pkceEncoding: 'base64url' | 'hex' };
+  google: { clientId?: string; clientSecret?: string; authUrl: string; tokenUrl: string; youtubeApiUrl: string; categoryId: string };
   /** Where finished videos may be posted besides chats: a folder (one sub-folder per chat) and a default webhook. */
   publish: { dir?: string; webhookUrl?: string; webhookSecret?: string; webhookAllowPrivate: boolean };
 }
@@ -94,6 +113,18 @@ export function loadConfig(env: Env = process.env): Config {
       preset: e.RENDER_PRESET ?? 'superfast',
       crf: e.RENDER_CRF === undefined ? 21 : Number(e.RENDER_CRF),
       musicDir: e.MUSIC_DIR ? resolve(e.MUSIC_DIR) : undefined,
+    },
+    publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
+    secretKey: e.SECRET_KEY,
+    tiktok: {
+      clientKey: e.TIKTOK_CLIENT_KEY, clientSecret: e.TIKTOK_CLIENT_SECRET,
+      authUrl: e.TIKTOK_AUTH_URL ?? 'https://www.tiktok.com/v2/auth/authorize/', apiUrl: (e.TIKTOK_API_URL ?? 'https://open.tiktokapis.com').replace(/\/$/, ''),
+      pkceEncoding: e.TIKTOK_PKCE_ENCODING ?? 'base64url',
+    },
+    google: {
+      clientId: e.GOOGLE_CLIENT_ID, clientSecret: e.GOOGLE_CLIENT_SECRET,
+      authUrl: e.GOOGLE_OAUTH_URL ?? 'https://accounts.google.com/o/oauth2/v2/auth', tokenUrl: e.GOOGLE_TOKEN_URL ?? 'https://oauth2.googleapis.com/token',
+      youtubeApiUrl: (e.YOUTUBE_API_URL ?? 'https://www.googleapis.com').replace(/\/$/, ''), categoryId: e.YOUTUBE_CATEGORY_ID ?? '22',
     },
     publish: { dir: e.PUBLISH_DIR ? resolve(e.PUBLISH_DIR) : undefined, webhookUrl: e.WEBHOOK_URL, webhookSecret: e.WEBHOOK_SECRET, webhookAllowPrivate: ['true', '1', 'yes'].includes(e.WEBHOOK_ALLOW_PRIVATE ?? '') },
   };

@@ -7,6 +7,8 @@ const REDACT_PATHS = [
   'token', '*.token', 'apiKey', '*.apiKey', 'authorization', '*.authorization',
   'headers.authorization', '*.headers.authorization', 'password', '*.password',
   'config.openai.apiKey', 'config.discord.token', 'config.telegram.token', 'config.telegram.webhookSecret', 'secretToken', '*.secretToken',
+  'config.secretKey', 'config.tiktok.clientSecret', 'config.google.clientSecret',
+  'access_token', '*.access_token', 'refresh_token', '*.refresh_token', 'accessToken', '*.accessToken', 'refreshToken', '*.refreshToken',
   'config.publish.webhookSecret', 'config.publish.webhookUrl', 'webhookSecret', '*.webhookSecret', 'webhookUrl', '*.webhookUrl', 'secret', '*.secret',
 ];
 

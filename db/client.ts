@@ -7,7 +7,7 @@ import { sqlitePath } from '../core/config';
 import { migrate, type MigrationReport, type Provider } from './migrate';
 import { serializeSqlite } from './serializedSqlite';
 
-export type { Project, PlanVersion, Scene, Run, Cache, ChatSettings, Publication, WorkerNode } from '../generated/sqlite/client.ts';
+export type { Project, PlanVersion, Scene, Run, Cache, ChatSettings, Publication, WorkerNode, LinkedAccount, OAuthState } from '../generated/sqlite/client.ts';
 export { Prisma } from '../generated/sqlite/client.ts';
 
 /**
