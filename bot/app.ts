@@ -17,6 +17,8 @@ import { PublishScheduler } from '../pipeline/schedule/scheduler';
 import { GraphileQueue, migrateJobQueue } from '../pipeline/queue/graphile';
 import { graphileSignals, localSignals } from '../pipeline/queue/jobs';
 import { WorkerPresence } from '../pipeline/queue/presence';
+import { makeSealer } from '../core/seal';
+import { makeProviders } from '../pipeline/publish/accounts/providers';
 import { makeDiscordChannelAccess } from './discord/access';
 import { makeDiscordBot } from './discord/bot';
 import { makeDiscordPublisher, makeDiscordRest } from './discord/publisher';
@@ -93,6 +95,7 @@ export async function makeApp(config: Config, log: Logger, opts: AppOptions = {}
     pokeScheduler: () => scheduler?.poke(),
     clock,
     channelAccess: {},
+    accounts: { sealer: config.secretKey ? makeSealer(config.secretKey) : null, providers: makeProviders(config) },
   };
   let discord: Client | null = null;
   if (config.discord.token) {

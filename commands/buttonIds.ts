@@ -9,8 +9,11 @@ import { UserError } from '../core/errors';
 export const ACTIONS = [
   'hook', 'newhooks', 'approve', 'edit', 'lock', 'regen', 'regenscene', 'voice', 'setvoice', 'settempo', 'setlen',
   'discard', 'cancel', 'retry', 'rerender', 'plan', 'status', 'niche', 'setniche',
-  'schedule', 'scheduled', 'postnow', 'reschedule', 'unschedule',
+  'schedule', 'scheduled', 'postnow', 'reschedule', 'unschedule', 'connect', 'unlink',
 ] as const;
+
+/** The project slot of buttons about the chat rather than a project (linked accounts). */
+export const CHAT_BUTTON = '00000000-0000-4000-8000-000000000000';
 export type Action = (typeof ACTIONS)[number];
 
 const VERSION = '1';

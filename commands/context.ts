@@ -4,6 +4,8 @@ import type { Db } from '../db/client';
 import type { Planner } from '../pipeline/plan/planner';
 import type { Targets } from '../pipeline/publish/targets';
 import type { JobSignals } from '../pipeline/queue/jobs';
+import type { Sealer } from '../core/seal';
+import type { OAuthProvider, ProviderId } from '../pipeline/publish/accounts/providers';
 import type { WorkerPool } from '../pipeline/render/workers/pool';
 
 /** Who is acting, where. Adapters fill it from the platform event; commands trust nothing else. */
@@ -62,6 +64,8 @@ export interface CommandDeps {
   pokeScheduler(): void;
   /** The time now (tests move it). */
   clock(): Date;
+  /** Linking TikTok and YouTube accounts: the token sealer (null without SECRET_KEY) and the providers. */
+  accounts: { sealer: Sealer | null; providers: Record<ProviderId, OAuthProvider> };
   /** Channel checks per platform, where this process runs that platform's adapter. */
   channelAccess?: Partial<Record<'discord' | 'telegram', ChannelAccess>>;
 }

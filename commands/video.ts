@@ -13,6 +13,7 @@ import { buttonId, parseButtonId, type ButtonRef } from './buttonIds';
 import type { CommandContext, CommandDeps } from './context';
 import { requireApprover } from './permissions';
 import { handleScheduleButton, handleScheduleForm, SCHEDULE_ACTIONS } from './schedule';
+import { handleConnectButton } from './connect';
 import { hooksView, nicheView, planView } from './planView';
 import { progressView } from './runViews';
 import { planStoryboard } from './storyboard';
@@ -92,6 +93,7 @@ function sceneNumbers(raw: string | undefined, count: number): number[] {
 export async function handleButton(deps: CommandDeps, ctx: CommandContext, rawId: string): Promise<View> {
   const ref = parseButtonId(rawId);
   if (isScheduleAction(ref.action)) return handleScheduleButton(deps, ctx, ref);
+  if (ref.action === 'connect' || ref.action === 'unlink') return handleConnectButton(deps, ctx, ref.action, ref.arg);
   const project = await getProjectInChat(deps.db, ref.projectId, ctx.platform, ctx.chatId);
   const settings = await getChatSettings(deps.db, ctx.platform, ctx.chatId);
   const planBound = !['cancel', 'status', 'plan', 'retry'].includes(ref.action);

@@ -3,6 +3,8 @@ export interface ViewButton {
   id: string;
   label: string;
   style?: 'primary' | 'secondary' | 'success' | 'danger';
+  /** A link button: opens this address instead of sending a click back (`id` is ignored). */
+  url?: string;
 }
 
 /** A file to attach. Adapters pick the platform's way to send each kind. */

@@ -8,5 +8,6 @@ export function viewToTerminal(view: View): string {
   for (const f of view.fields ?? []) out.push(`${f.name}: ${f.value}`);
   if (view.image) out.push(`[picture] ${view.image.path}`);
   for (const f of view.files ?? []) out.push(`[${f.kind}] ${f.path}`);
+  for (const b of (view.buttons ?? []).flat()) if (b.url) out.push(`${b.label}: ${b.url}`);
   return out.join('\n');
 }

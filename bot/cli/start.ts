@@ -6,6 +6,7 @@ import { loadConfig } from '../../core/config';
 import { makeLogger } from '../../core/logger';
 import { makeApp } from '../app';
 import { collectHealth, healthRoute, type AdapterState, type Role } from '../health';
+import { oauthCallbackRoute } from '../oauthCallback';
 import { TELEGRAM_COMMANDS } from '../telegram/bot';
 import { ensureGlobalCommands, registerDiscordCommands } from '../discord/register';
 
@@ -31,8 +32,9 @@ export async function startCommand(args: string[]): Promise<number> {
   // One listener per process: GET /healthz for every role, and the Telegram webhook in webhook mode.
   const health = healthRoute(() => collectHealth(app, role as Role, adapters));
   let webhook: ((req: IncomingMessage, res: ServerResponse) => unknown) | null = null;
+  const oauth = role === 'worker' ? () => false : oauthCallbackRoute(app);
   const server: Server = createServer((req, res) => {
-    if (health(req, res)) return;
+    if (health(req, res) || oauth(req, res)) return;
     if (webhook) return void webhook(req, res);
     res.writeHead(404).end();
   });

@@ -7,6 +7,7 @@ import { runCommand } from '../../commands/dispatch';
 import { chatSettings, chatStats, helpView, listProjects, projectStatus } from '../../commands/manage';
 import { createVideo, handleButton, handleForm } from '../../commands/video';
 import { listScheduled, scheduleLatest } from '../../commands/schedule';
+import { connectAccount } from '../../commands/connect';
 import type { ChatPublisher } from '../../commands/delivery';
 import type { View } from '../../commands/view';
 import { getRun, setRunMessageRefs } from '../../db/repos/runs';
@@ -94,6 +95,7 @@ export function makeDiscordBot(deps: CommandDeps, opts: DiscordBotOptions): Clie
           });
         case 'schedule': return scheduleLatest(deps, ctx, i.options.getString('when') ?? '', i.options.getString('targets') ?? '');
         case 'scheduled': return listScheduled(deps, ctx);
+        case 'connect': return connectAccount(deps, ctx, i.options.getString('platform') ?? undefined);
         case 'list': return listProjects(deps, ctx);
         case 'status': return projectStatus(deps, ctx);
         case 'stats': return chatStats(deps, ctx);

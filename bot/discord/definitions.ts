@@ -18,6 +18,9 @@ export function videoCommand(): SlashCommandBuilder {
       .addStringOption((o) => o.setName('when').setDescription('e.g. tomorrow 18:00, fri 9am, in 2h, 2026-12-24 09:30, now (leave out for a form)').setMaxLength(100))
       .addStringOption((o) => o.setName('targets').setDescription('chat, webhook, folder (default: every one set up)').setMaxLength(60)));
   cmd.addSubcommand((s) => s.setName('scheduled').setDescription('Posts waiting to go out from this channel'));
+  cmd.addSubcommand((s) =>
+    s.setName('connect').setDescription('Link a TikTok or YouTube account to post to (managers), or see what is linked')
+      .addStringOption((o) => o.setName('platform').setDescription('Which account to link').addChoices({ name: 'TikTok', value: 'tiktok' }, { name: 'YouTube', value: 'youtube' })));
   cmd.addSubcommand((s) => s.setName('list').setDescription('Videos in this channel'));
   cmd.addSubcommand((s) => s.setName('status').setDescription('Where the latest video stands'));
   cmd.addSubcommand((s) => s.setName('stats').setDescription('Renders, views and likes in this channel'));

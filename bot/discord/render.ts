@@ -25,7 +25,9 @@ export function toPayload(view: View): DiscordPayload {
   const files = viewAttachments(view).map((f) => new AttachmentBuilder(f.path, { name: f.name }));
   const components = (view.buttons ?? []).slice(0, 5).map((row) =>
     new ActionRowBuilder<ButtonBuilder>().addComponents(
-      row.slice(0, 5).map((b) => new ButtonBuilder().setCustomId(b.id).setLabel(clip(b.label, 80)).setStyle(STYLE[b.style ?? 'secondary'])),
+      row.slice(0, 5).map((b) => (b.url
+        ? new ButtonBuilder().setURL(b.url).setLabel(clip(b.label, 80)).setStyle(ButtonStyle.Link)
+        : new ButtonBuilder().setCustomId(b.id).setLabel(clip(b.label, 80)).setStyle(STYLE[b.style ?? 'secondary']))),
     ));
   return { embeds: [embed], components, files, allowedMentions: { parse: [] } };
 }

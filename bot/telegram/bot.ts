@@ -7,6 +7,7 @@ import { runCommand } from '../../commands/dispatch';
 import { chatSettings, chatStats, helpView, listProjects, projectStatus } from '../../commands/manage';
 import { createVideo, handleButton, handleForm } from '../../commands/video';
 import { listScheduled, scheduleLatest } from '../../commands/schedule';
+import { connectAccount } from '../../commands/connect';
 import type { View, ViewForm } from '../../commands/view';
 import { setRunMessageRefs, getRun } from '../../db/repos/runs';
 import { sendView } from './publisher';
@@ -95,6 +96,16 @@ export function makeTelegramBot(deps: CommandDeps, opts: TelegramBotOptions): Bo
   }
 
   async function reply(ctx: Context, cc: CommandContext, view: View, replaceMessageId?: number): Promise<void> {
+    if (view.ephemeral && !cc.isDM && view.buttons?.flat().some((b) => b.url)) {
+      // A private link (an account link) must not sit in a group where anyone could open it first.
+      try {
+        await sendView(ctx.api, cc.userId, view);
+        await ctx.api.sendMessage(cc.chatId, `${ctx.from?.first_name ?? 'You'}: I sent you the link in a private message.`);
+      } catch {
+        await ctx.api.sendMessage(cc.chatId, `I could not message you privately. Open a chat with @${ctx.me.username} and press Start, then ask again here.`);
+      }
+      return;
+    }
     if (view.form) {
       forms.set(`${cc.chatId}:${cc.userId}`, view.form);
       const hint = view.form.fields.map((f) => f.label).join(' | ');
@@ -126,6 +137,10 @@ export function makeTelegramBot(deps: CommandDeps, opts: TelegramBotOptions): Bo
     const cc = await context(ctx);
     const [when, targets] = ctx.match.split('|').map((p) => p.trim());
     await reply(ctx, cc, await runCommand(deps, cc, 'schedule', () => scheduleLatest(deps, cc, when ?? '', targets ?? '')));
+  });
+  bot.command(['connect'], async (ctx) => {
+    const cc = await context(ctx);
+    await reply(ctx, cc, await runCommand(deps, cc, 'connect', () => connectAccount(deps, cc, ctx.match.trim() || undefined)));
   });
   bot.command(['scheduled'], async (ctx) => {
     const cc = await context(ctx);
@@ -205,6 +220,7 @@ export const TELEGRAM_COMMANDS = [
   { command: 'video', description: 'Make a video: /video <topic>' },
   { command: 'schedule', description: 'Post the newest video later: /schedule tomorrow 18:00' },
   { command: 'scheduled', description: 'Posts waiting to go out' },
+  { command: 'connect', description: 'Link TikTok or YouTube: /connect tiktok' },
   { command: 'list', description: 'Videos in this chat' },
   { command: 'status', description: 'Where the latest video stands' },
   { command: 'stats', description: 'Renders, views and likes' },

@@ -17,7 +17,10 @@ export function keyboard(view: View): InlineKeyboard | undefined {
   if (!view.buttons?.length) return undefined;
   const kb = new InlineKeyboard();
   view.buttons.forEach((row, i) => {
-    for (const b of row) kb.text(b.label, b.id);
+    for (const b of row) {
+      if (b.url) kb.url(b.label, b.url);
+      else kb.text(b.label, b.id);
+    }
     if (i < view.buttons!.length - 1) kb.row();
   });
   return kb;

@@ -14,6 +14,7 @@ import { makeLogger } from '../../core/logger';
 import { makeOfflinePlanner } from '../../pipeline/plan/offline/offlinePlanner';
 import { makeTargets } from '../../pipeline/publish/targets';
 import { localSignals } from '../../pipeline/queue/jobs';
+import { makeProviders } from '../../pipeline/publish/accounts/providers';
 import { findBinaries } from '../../pipeline/render/binaries';
 import { WorkerPool } from '../../pipeline/render/workers/pool';
 import { makeTestDatabase, type TestDatabase } from '../support/database';
@@ -38,7 +39,7 @@ function makeDeps(env: Record<string, string>): CommandDeps {
   const config = loadConfig({ DATA_DIR: dir, ...env });
   return {
     db: db.prisma, config, log: makeLogger('silent'), planner: makeOfflinePlanner(), pool,
-    pokeQueue: () => undefined, abortLocal: () => undefined, jobs: localSignals, pokeScheduler: () => pokes++, clock: () => clock,
+    pokeQueue: () => undefined, abortLocal: () => undefined, jobs: localSignals, accounts: { sealer: null, providers: makeProviders(loadConfig({})) }, pokeScheduler: () => pokes++, clock: () => clock,
     targets: makeTargets({ senders: [], ffmpeg: findBinaries().ffmpeg, format: { width: 270, height: 480 }, publishDir: config.publish.dir, webhook: { secret: config.publish.webhookSecret, allowPrivate: config.publish.webhookAllowPrivate } }),
   };
 }

@@ -13,6 +13,7 @@ import { makeOfflinePlanner } from '../../pipeline/plan/offline/offlinePlanner';
 import { WorkerPool } from '../../pipeline/render/workers/pool';
 import { makeTargets } from '../../pipeline/publish/targets';
 import { localSignals } from '../../pipeline/queue/jobs';
+import { makeProviders } from '../../pipeline/publish/accounts/providers';
 import { findBinaries } from '../../pipeline/render/binaries';
 import { makeTestDatabase, type TestDatabase } from '../support/database';
 
@@ -39,7 +40,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'shortsmith-cmd-'));
   deps = {
     db: db.prisma, config: loadConfig({ DATA_DIR: dataDir }), log: makeLogger('silent'), planner: makeOfflinePlanner(), pool,
-    pokeQueue: () => pokes++, abortLocal: () => undefined, jobs: localSignals,
+    pokeQueue: () => pokes++, abortLocal: () => undefined, jobs: localSignals, accounts: { sealer: null, providers: makeProviders(loadConfig({})) },
     targets: makeTargets({ senders: [], ffmpeg: findBinaries().ffmpeg, format: { width: 270, height: 480 }, webhook: {} }),
     pokeScheduler: () => undefined, clock: () => new Date(),
   };
