@@ -75,7 +75,10 @@ export async function makeApp(config: Config, log: Logger, opts: AppOptions = {}
   const publishers: ChatPublisher[] = [];
   // Filled once the adapters below exist; the chat target looks senders up when it posts.
   const senders: ChannelSender[] = [];
+  const accounts = { sealer: config.secretKey ? makeSealer(config.secretKey) : null, providers: makeProviders(config) };
   const targets = makeTargets({
+    accounts: { db: db.prisma, ...accounts },
+    youtube: { apiUrl: config.google.youtubeApiUrl, categoryId: config.google.categoryId },
     senders, ffmpeg: services.bins.ffmpeg, format: services.format, publishDir: config.publish.dir,
     webhook: { secret: config.publish.webhookSecret, defaultUrl: config.publish.webhookUrl, allowPrivate: config.publish.webhookAllowPrivate },
   });
@@ -95,7 +98,7 @@ export async function makeApp(config: Config, log: Logger, opts: AppOptions = {}
     pokeScheduler: () => scheduler?.poke(),
     clock,
     channelAccess: {},
-    accounts: { sealer: config.secretKey ? makeSealer(config.secretKey) : null, providers: makeProviders(config) },
+    accounts,
   };
   let discord: Client | null = null;
   if (config.discord.token) {

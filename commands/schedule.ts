@@ -2,8 +2,10 @@ import { UserError } from '../core/errors';
 import type { Project } from '../db/client';
 import { getChatSettings, type ChatSettingsView } from '../db/repos/chatSettings';
 import { getProjectInChat, listProjectsInChat } from '../db/repos/projects';
+import { listLinkedAccounts } from '../db/repos/accounts';
+import { TARGET_KINDS } from '../pipeline/publish/targets/types';
 import {
-  listPendingInChat, listProjectPublications, postNow, reschedulePending, schedulePublications, unschedulePublications,
+  listPendingInChat, listProjectPublications, postNow, reschedulePending, schedulePublications, startUploadsNow, unschedulePublications,
   type ChatPublication, type TargetChoice,
 } from '../db/repos/publications';
 import { getLatestRun, runView, type RunView } from '../db/repos/runs';
@@ -29,17 +31,20 @@ async function finishedRun(deps: CommandDeps, project: Project, runId?: string):
 }
 
 /** The places a chat posts to when nobody names any: every one it has set up. */
-function defaultTargets(deps: CommandDeps, settings: ChatSettingsView): TargetWord[] {
+function defaultTargets(deps: CommandDeps, settings: ChatSettingsView, linked: { provider: string }[]): TargetWord[] {
   const words: TargetWord[] = [];
   if (settings.publishChannelId) words.push({ kind: 'chat' });
   if (settings.webhookUrl || deps.config.publish.webhookUrl) words.push({ kind: 'webhook' });
   if (deps.config.publish.dir) words.push({ kind: 'folder' });
+  for (const a of linked) words.push({ kind: a.provider as 'tiktok' | 'youtube' });
   return words;
 }
 
 /** Turns what the person chose into stored targets, refusing (and changing nothing) when one cannot work. */
 async function resolveTargets(deps: CommandDeps, ctx: CommandContext, project: Project, settings: ChatSettingsView, text: string): Promise<TargetChoice[]> {
-  const words = text.trim() ? parseTargetWords(text, { allowRefs: ctx.platform === 'cli' }) : defaultTargets(deps, settings);
+  const words = text.trim()
+    ? parseTargetWords(text, { allowRefs: ctx.platform === 'cli' })
+    : defaultTargets(deps, settings, await listLinkedAccounts(deps.db, project.platform, project.chatId));
   if (!words.length) {
     throw new UserError('no_targets', ctx.platform === 'cli'
       ? 'Say where to post: --target folder:/some/dir or --target webhook:https://…'
@@ -112,7 +117,10 @@ export async function scheduleProject(deps: CommandDeps, ctx: CommandContext, pr
   const parsed = parseWhen(when, zone, deps.clock());
   const choices = await resolveTargets(deps, ctx, project, settings, targetText);
   const outcome = await schedulePublications(deps.db, { runId: run.id, targets: choices, at: parsed.at, requestedByUserId: ctx.userId });
+  const ahead = choices.filter((c) => deps.targets.get(c.target).uploadsAhead).map((c) => c.target);
+  await startUploadsNow(deps.db, project.id, ahead, deps.clock());
   await syncJobs(deps, project);
+  if (ahead.length) deps.pokeScheduler();
   const now = parsed.at.getTime() <= deps.clock().getTime();
   if (now) deps.pokeScheduler();
   const lines: string[] = [];
@@ -121,6 +129,7 @@ export async function scheduleProject(deps: CommandDeps, ctx: CommandContext, pr
     if (!now) lines.push(`To: ${labels(deps, outcome.scheduled)}.`);
   }
   if (parsed.note) lines.push(parsed.note);
+  if (!now && ahead.some((t) => outcome.scheduled.some((s) => s.target === t))) lines.push(`${ahead.map((t) => deps.targets.label(t, '')).join(' and ')} get${ahead.length === 1 ? 's' : ''} it now as a private video and publish${ahead.length === 1 ? 'es' : ''} it at that time.`);
   if (outcome.alreadyPosted.length) lines.push(`Already posted to ${labels(deps, outcome.alreadyPosted)}: a video goes to each place once.`);
   if (outcome.busy.length) lines.push(`Being posted to ${labels(deps, outcome.busy)} right now: left as it is.`);
   if (!outcome.scheduled.length) return { ...notice(lines.join('\n')) };
@@ -189,6 +198,7 @@ export async function handleScheduleForm(deps: CommandDeps, ctx: CommandContext,
   const parsed = parseWhen(values.when ?? '', settings.timezone, deps.clock());
   const moved = await reschedulePending(deps.db, project.id, parsed.at);
   if (!moved) return notice(await nothingPending(deps, project));
+  await startUploadsNow(deps.db, project.id, TARGET_KINDS.filter((k) => { try { return deps.targets.get(k).uploadsAhead; } catch { return false; } }), deps.clock());
   await syncJobs(deps, project);
   if (parsed.at.getTime() <= deps.clock().getTime()) deps.pokeScheduler();
   return {

@@ -97,6 +97,15 @@ async function settleRun(db: Db, runId: string): Promise<void> {
   });
 }
 
+/**
+ * Targets that upload ahead (YouTube publishes at the chosen time itself) start now: their posts
+ * keep `dueAt` (the time the platform publishes) but become due for upload at once.
+ */
+export async function startUploadsNow(db: Db, projectId: string, targets: string[], now: Date): Promise<void> {
+  if (!targets.length) return;
+  await db.publication.updateMany({ where: { run: { projectId }, target: { in: targets }, status: 'scheduled', nextAttemptAt: { gt: now } }, data: { nextAttemptAt: now } });
+}
+
 /** Cancels every post of a project's runs that has not started; returns what it did. */
 export async function unschedulePublications(db: Db, projectId: string): Promise<{ canceled: number; busy: number }> {
   const runs = await db.publication.findMany({ where: { run: { projectId }, status: { in: ['scheduled', 'failed'] } }, select: { runId: true } });

@@ -3,11 +3,18 @@ import { makeChatTarget, type ChatTargetOptions } from './chat';
 import { makeFolderTarget } from './folder';
 import { TARGET_KINDS, type PublishTarget, type TargetKind } from './types';
 import { makeWebhookTarget, type WebhookOptions } from './webhook';
+import { makeYouTubeTarget } from './youtube';
+import type { Db } from '../../../db/client';
+import type { Sealer } from '../../../core/seal';
+import type { OAuthProvider, ProviderId } from '../accounts/providers';
 
 export interface TargetsOptions extends ChatTargetOptions {
   /** PUBLISH_DIR: where chats' folder posts go, one sub-folder per chat. */
   publishDir?: string;
   webhook: WebhookOptions;
+  /** Linked TikTok and YouTube accounts (absent: those targets refuse, saying what to set up). */
+  accounts?: { db: Db; sealer: Sealer | null; providers: Record<ProviderId, OAuthProvider> };
+  youtube?: { apiUrl: string; categoryId: string; chunkBytes?: number };
 }
 
 /** Every place this build can post to, by kind. */
@@ -24,9 +31,16 @@ export function makeTargets(opts: TargetsOptions): Targets {
     ['folder', makeFolderTarget({ publishDir: opts.publishDir })],
     ['webhook', makeWebhookTarget(opts.webhook)],
   ]);
+  if (opts.accounts && opts.youtube) {
+    const { db, sealer, providers } = opts.accounts;
+    all.set('youtube', makeYouTubeTarget({ db, sealer, provider: providers.youtube, ...opts.youtube }));
+  }
   const get = (kind: string) => {
     const target = all.get(kind);
-    if (!target) throw new UserError('unknown_target', `I do not know the target “${kind.slice(0, 40)}”. Targets: ${TARGET_KINDS.join(', ')}.`);
+    if (!target) {
+      if ((TARGET_KINDS as readonly string[]).includes(kind)) throw new UserError('target_off', `Posting to ${kind} is not set up on this server.`);
+      throw new UserError('unknown_target', `I do not know the target “${kind.slice(0, 40)}”. Targets: ${TARGET_KINDS.join(', ')}.`);
+    }
     return target;
   };
   return { get, label: (kind, ref) => get(kind).label(ref) };

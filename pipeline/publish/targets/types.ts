@@ -5,8 +5,8 @@ import type { ChatSettingsView } from '../../../db/repos/chatSettings';
 import type { Handoff, PublicationView } from '../../../db/repos/publications';
 import type { RunView } from '../../../db/repos/runs';
 
-/** The kinds of place a video can be posted to. TikTok and YouTube join this list later. */
-export const TARGET_KINDS = ['chat', 'folder', 'webhook'] as const;
+/** The kinds of place a video can be posted to. */
+export const TARGET_KINDS = ['chat', 'folder', 'webhook', 'tiktok', 'youtube'] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
 /** What every target gets to post: the files, the words, and a way to record hand-offs. */
@@ -62,6 +62,11 @@ export interface PrepareContext {
  */
 export interface PublishTarget {
   kind: TargetKind;
+  /**
+   * Uploads as soon as it is scheduled and lets the platform publish at the chosen time (YouTube's
+   * publishAt), instead of uploading at that time.
+   */
+  uploadsAhead?: boolean;
   /** "the channel 123", "the folder /srv/out", "the webhook at n8n.example.com" — for people. */
   label(ref: string): string;
   prepare(ctx: PrepareContext): Promise<string>;
