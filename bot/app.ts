@@ -79,6 +79,7 @@ export async function makeApp(config: Config, log: Logger, opts: AppOptions = {}
   const targets = makeTargets({
     accounts: { db: db.prisma, ...accounts },
     youtube: { apiUrl: config.google.youtubeApiUrl, categoryId: config.google.categoryId },
+    tiktok: { apiUrl: config.tiktok.apiUrl },
     senders, ffmpeg: services.bins.ffmpeg, format: services.format, publishDir: config.publish.dir,
     webhook: { secret: config.publish.webhookSecret, defaultUrl: config.publish.webhookUrl, allowPrivate: config.publish.webhookAllowPrivate },
   });

@@ -41,7 +41,7 @@ function defaultTargets(deps: CommandDeps, settings: ChatSettingsView, linked: {
 }
 
 /** Turns what the person chose into stored targets, refusing (and changing nothing) when one cannot work. */
-async function resolveTargets(deps: CommandDeps, ctx: CommandContext, project: Project, settings: ChatSettingsView, text: string): Promise<TargetChoice[]> {
+async function resolveTargets(deps: CommandDeps, ctx: CommandContext, project: Project, settings: ChatSettingsView, text: string, notes: string[] = [], durationSec = project.targetLengthSec): Promise<TargetChoice[]> {
   const words = text.trim()
     ? parseTargetWords(text, { allowRefs: ctx.platform === 'cli' })
     : defaultTargets(deps, settings, await listLinkedAccounts(deps.db, project.platform, project.chatId));
@@ -52,8 +52,11 @@ async function resolveTargets(deps: CommandDeps, ctx: CommandContext, project: P
   }
   const choices: TargetChoice[] = [];
   for (const word of words) {
-    const targetRef = await deps.targets.get(word.kind).prepare({ project, settings, ref: word.ref });
+    const target = deps.targets.get(word.kind);
+    const targetRef = await target.prepare({ project, settings, ref: word.ref });
     if (word.kind === 'chat') await checkChannel(deps, ctx, targetRef, project.guildId ?? undefined);
+    const note = await target.scheduleNote?.(targetRef, project, durationSec);
+    if (note) notes.push(note);
     choices.push({ target: word.kind, targetRef });
   }
   return choices;
@@ -115,7 +118,8 @@ export async function scheduleProject(deps: CommandDeps, ctx: CommandContext, pr
   const run = await finishedRun(deps, project, runId);
   const zone = ctx.platform === 'cli' ? ctx.timeZone ?? settings.timezone : settings.timezone;
   const parsed = parseWhen(when, zone, deps.clock());
-  const choices = await resolveTargets(deps, ctx, project, settings, targetText);
+  const notes: string[] = [];
+  const choices = await resolveTargets(deps, ctx, project, settings, targetText, notes, Number(run.resumeState.steps.ffmpeg_render?.outputs.durationSec ?? project.targetLengthSec));
   const outcome = await schedulePublications(deps.db, { runId: run.id, targets: choices, at: parsed.at, requestedByUserId: ctx.userId });
   const ahead = choices.filter((c) => deps.targets.get(c.target).uploadsAhead).map((c) => c.target);
   await startUploadsNow(deps.db, project.id, ahead, deps.clock());
@@ -129,6 +133,7 @@ export async function scheduleProject(deps: CommandDeps, ctx: CommandContext, pr
     if (!now) lines.push(`To: ${labels(deps, outcome.scheduled)}.`);
   }
   if (parsed.note) lines.push(parsed.note);
+  lines.push(...notes);
   if (!now && ahead.some((t) => outcome.scheduled.some((s) => s.target === t))) lines.push(`${ahead.map((t) => deps.targets.label(t, '')).join(' and ')} get${ahead.length === 1 ? 's' : ''} it now as a private video and publish${ahead.length === 1 ? 'es' : ''} it at that time.`);
   if (outcome.alreadyPosted.length) lines.push(`Already posted to ${labels(deps, outcome.alreadyPosted)}: a video goes to each place once.`);
   if (outcome.busy.length) lines.push(`Being posted to ${labels(deps, outcome.busy)} right now: left as it is.`);

@@ -4,6 +4,7 @@ import { makeFolderTarget } from './folder';
 import { TARGET_KINDS, type PublishTarget, type TargetKind } from './types';
 import { makeWebhookTarget, type WebhookOptions } from './webhook';
 import { makeYouTubeTarget } from './youtube';
+import { makeTikTokTarget } from './tiktok';
 import type { Db } from '../../../db/client';
 import type { Sealer } from '../../../core/seal';
 import type { OAuthProvider, ProviderId } from '../accounts/providers';
@@ -15,6 +16,7 @@ export interface TargetsOptions extends ChatTargetOptions {
   /** Linked TikTok and YouTube accounts (absent: those targets refuse, saying what to set up). */
   accounts?: { db: Db; sealer: Sealer | null; providers: Record<ProviderId, OAuthProvider> };
   youtube?: { apiUrl: string; categoryId: string; chunkBytes?: number };
+  tiktok?: { apiUrl: string; pollMs?: number; pollForMs?: number };
 }
 
 /** Every place this build can post to, by kind. */
@@ -34,6 +36,10 @@ export function makeTargets(opts: TargetsOptions): Targets {
   if (opts.accounts && opts.youtube) {
     const { db, sealer, providers } = opts.accounts;
     all.set('youtube', makeYouTubeTarget({ db, sealer, provider: providers.youtube, ...opts.youtube }));
+  }
+  if (opts.accounts && opts.tiktok) {
+    const { db, sealer, providers } = opts.accounts;
+    all.set('tiktok', makeTikTokTarget({ db, sealer, provider: providers.tiktok, ...opts.tiktok }));
   }
   const get = (kind: string) => {
     const target = all.get(kind);

@@ -70,6 +70,8 @@ export interface PublishTarget {
   /** "the channel 123", "the folder /srv/out", "the webhook at n8n.example.com" — for people. */
   label(ref: string): string;
   prepare(ctx: PrepareContext): Promise<string>;
+  /** What the team should know when scheduling (TikTok: "visible only to you until audited"); throws a UserError when it cannot work. */
+  scheduleNote?(ref: string, project: Project, durationSec: number): Promise<string | undefined>;
   publish(item: PublishItem, ref: string): Promise<PublishReceipt>;
 }
 
