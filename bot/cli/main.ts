@@ -8,6 +8,7 @@ import { demoCommand } from './demo';
 import { startCommand } from './start';
 import { scheduleCommand, scheduledCommand } from './schedule';
 import { healthCommand } from './health';
+import { connectCommand } from './connect';
 import { registerDiscordCommands } from '../discord/register';
 
 const USAGE = `shortsmith — turn a topic into a finished vertical short video
@@ -29,6 +30,8 @@ Usage:
                          with --schedule, queues the post for a worker (shortsmith start --role worker)
   shortsmith schedule <run id> --at "<when>" --target folder:<dir>|webhook:<url>|chat [--tz Europe/Berlin]
                          schedule a finished run ("tomorrow 18:00", "fri 9am", "in 2h", "now")
+  shortsmith connect tiktok|youtube [--chat telegram:<id>|discord:<channel id>] [--port N]
+                         link an account from the terminal (a callback on 127.0.0.1 waits for the browser)
   shortsmith scheduled [--tz Europe/Berlin]
                          every post waiting on this server
   shortsmith help        this text
@@ -58,6 +61,7 @@ const commands: Record<string, Handler> = {
   start: startCommand,
   schedule: scheduleCommand,
   health: healthCommand,
+  connect: connectCommand,
   scheduled: scheduledCommand,
   async 'register-commands'(args) {
     const { values } = parseArgs({ args, options: { guild: { type: 'string' } } });

@@ -15,9 +15,12 @@ export interface AccountTargetOptions {
 /** The chat's linked account for a provider, or a refusal that says how to link one. */
 export async function prepareLinkedAccount(opts: AccountTargetOptions, project: Project): Promise<string> {
   const name = opts.provider.name;
-  if (project.platform === 'cli') throw new UserError('no_account', `A video made in the terminal has no linked ${name} account. Schedule it from the chat that linked one.`);
   const account = await getLinkedAccount(opts.db, project.platform, project.chatId, opts.provider.id);
-  if (!account) throw new UserError('no_account', `No ${name} account is linked to this chat. A manager links one with /video connect ${opts.provider.id}.`);
+  if (!account) {
+    throw new UserError('no_account', project.platform === 'cli'
+      ? `No ${name} account is linked for the terminal: run shortsmith connect ${opts.provider.id}.`
+      : `No ${name} account is linked to this chat. A manager links one with /video connect ${opts.provider.id}.`);
+  }
   if (!opts.sealer) throw new UserError('linking_off', `${name} posting is off on this server: the bot owner sets SECRET_KEY.`);
   return account.id;
 }
