@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { redactUrl, type Config } from '../../core/config';
 import { webhookLabel } from '../../pipeline/publish/targets/webhook';
+import { makeProviders } from '../../pipeline/publish/accounts/providers';
 import { scrubSecrets } from '../../core/logger';
 import { openDatabase } from '../../db/client';
 import { findBinaries, probeCapabilities } from '../../pipeline/render/binaries';
@@ -162,6 +163,16 @@ async function checkPublishing(config: Config): Promise<CheckRow[]> {
   return [folder, webhook];
 }
 
+/** Whether chats can link TikTok and YouTube accounts, and the redirect URL to register with each. */
+function checkLinking(config: Config): CheckRow[] {
+  return Object.values(makeProviders(config)).map((p) => {
+    if (p.missing.length === 2) return { name: p.id, state: 'off' as const, detail: `${p.missing.join(', ')} not set`, advice: `Set them to let chats link a ${p.name} account (README: "TikTok and YouTube").` };
+    const missing = [...p.missing, ...(config.secretKey ? [] : ['SECRET_KEY']), ...(config.publicUrl ? [] : ['PUBLIC_URL'])];
+    if (missing.length) return { name: p.id, state: 'error' as const, detail: `linking is refused: ${missing.join(', ')} not set`, advice: `Set ${missing.join(', ')}.` };
+    return { name: p.id, state: 'ok' as const, detail: `app set; redirect URL ${config.publicUrl}/oauth/callback/${p.id}`, advice: '' };
+  });
+}
+
 /** Runs every check concurrently and returns one row each, in a fixed order. */
 export async function runDoctor(config: Config): Promise<CheckRow[]> {
   const [db, ffmpeg, media, discord, telegram, openai, publishing] = await Promise.all([
@@ -169,7 +180,7 @@ export async function runDoctor(config: Config): Promise<CheckRow[]> {
   ]);
   return [
     { name: 'config', state: 'ok', detail: `DATA_DIR ${config.dataDir}`, advice: '' },
-    ...db, ffmpeg, checkFonts(), ...media, discord, telegram, openai, ...publishing,
+    ...db, ffmpeg, checkFonts(), ...media, discord, telegram, openai, ...publishing, ...checkLinking(config),
   ];
 }
 

@@ -80,4 +80,14 @@ describe('shortsmith doctor', () => {
     expect(bad['folder posts']).toMatchObject({ state: 'error', advice: expect.stringMatching(/Create the folder/) });
     expect(bad.webhooks).toMatchObject({ state: 'error', advice: expect.stringMatching(/WEBHOOK_SECRET/) });
   });
+
+  it('says whether chats can link TikTok and YouTube, and the redirect URL to register', async () => {
+    const off = Object.fromEntries((await runDoctor(loadConfig({ DATA_DIR: dataDir }))).map((r) => [r.name, r]));
+    expect(off.tiktok?.state).toBe('off');
+    const half = Object.fromEntries((await runDoctor(loadConfig({ DATA_DIR: dataDir, GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 'shh-google' }))).map((r) => [r.name, r]));
+    expect(half.youtube).toMatchObject({ state: 'error', detail: 'linking is refused: SECRET_KEY, PUBLIC_URL not set' });
+    const rows = await runDoctor(loadConfig({ DATA_DIR: dataDir, GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 'shh-google', SECRET_KEY: 'z'.repeat(40), PUBLIC_URL: 'https://bot.example.com' }));
+    expect(Object.fromEntries(rows.map((r) => [r.name, r])).youtube).toMatchObject({ state: 'ok', detail: 'app set; redirect URL https://bot.example.com/oauth/callback/youtube' });
+    expect(formatDoctor(rows)).not.toMatch(/shh-google|zzzz/);
+  });
 });
