@@ -1,9 +1,12 @@
 import { InlineKeyboard } from 'grammy';
 import { clip, type View } from '../../commands/view';
 
-/** Stops Telegram from turning user text into pings: `@name` gets an invisible joiner. */
+/**
+ * Stops Telegram from turning user text into pings: `@name` gets an invisible joiner. An `@`
+ * inside a link (`tiktok.com/@name/…`) or an address is left alone, or the link would break.
+ */
 export function defuseMentions(text: string): string {
-  return text.replace(/@(?=\w)/g, '@\u2060');
+  return text.replace(/(^|[^\w/.:@])@(?=\w)/g, '$1@\u2060');
 }
 
 /** The view as one plain-text message (no parse mode: user text can never become markup). */
