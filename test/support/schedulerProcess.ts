@@ -2,7 +2,10 @@
 // `node --import tsx schedulerProcess.ts <DATABASE_URL> drain|serve`. drain: post what is due,
 // then exit; serve: tick until killed. Prints one JSON line per event.
 import { existsSync } from 'node:fs';
+import { loadConfig } from '../../core/config';
 import { makeLogger } from '../../core/logger';
+import { makeSealer } from '../../core/seal';
+import { makeProviders } from '../../pipeline/publish/accounts/providers';
 import { openDatabase } from '../../db/client';
 import { makeTargets } from '../../pipeline/publish/targets';
 import { findBinaries } from '../../pipeline/render/binaries';
@@ -10,7 +13,16 @@ import { PublishScheduler } from '../../pipeline/schedule/scheduler';
 
 const [url, mode] = process.argv.slice(2);
 const db = await openDatabase(url!, { migrate: false });
-const targets = makeTargets({ senders: [], ffmpeg: findBinaries().ffmpeg, format: { width: 270, height: 480 }, webhook: { secret: process.env.WEBHOOK_SECRET, timeoutMs: 60_000, allowPrivate: true } });
+// TikTok and YouTube targets when the test names fakes for them (the configuration comes from the environment).
+const config = loadConfig(process.env);
+const targets = makeTargets({
+  senders: [], ffmpeg: findBinaries().ffmpeg, format: { width: 270, height: 480 }, webhook: { secret: process.env.WEBHOOK_SECRET, timeoutMs: 60_000, allowPrivate: true },
+  ...(config.secretKey ? {
+    accounts: { db: db.prisma, sealer: makeSealer(config.secretKey), providers: makeProviders(config) },
+    youtube: { apiUrl: config.google.youtubeApiUrl, categoryId: '22', chunkBytes: 256 * 1024 },
+    tiktok: { apiUrl: config.tiktok.apiUrl, pollMs: 20, pollForMs: 5000 },
+  } : {}),
+});
 const scheduler = new PublishScheduler({ db: db.prisma, log: makeLogger('silent'), targets, workerId: `test:${process.pid}` }, { leaseMs: Number(process.env.LEASE_MS ?? 30_000) });
 const say = (event: string, data: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ event, pid: process.pid, ...data })}\n`);
 scheduler.on('posted', (e) => say('posted', { id: e.publication.id, target: e.publication.target }));

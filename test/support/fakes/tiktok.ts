@@ -27,6 +27,9 @@ export interface FakeTikTok extends FakeOAuth {
   initError: string | null;
   /** Status fetches before a complete upload is published. */
   pollsToPublish: number;
+  /** The chunk PUT with this number (1-based, counting all) gets no answer and keeps nothing: its sender is about to die. */
+  holdAtPut: number | null;
+  chunkPuts: number;
 }
 
 const ok = (res: ServerResponse, data: unknown) => sendJson(res, 200, { data, error: { code: 'ok', message: '', log_id: 'log' } });
@@ -39,11 +42,13 @@ const fail = (res: ServerResponse, status: number, code: string, message: string
  */
 export async function startFakeTikTok(): Promise<FakeTikTok> {
   const publishes = new Map<string, FakePublish>();
-  const s = { privacy: ['PUBLIC_TO_EVERYONE', 'FOLLOWER_OF_CREATOR', 'SELF_ONLY'], maxDurationSec: 600, initError: null as string | null, pollsToPublish: 2 };
+  const s = { privacy: ['PUBLIC_TO_EVERYONE', 'FOLLOWER_OF_CREATOR', 'SELF_ONLY'], maxDurationSec: 600, initError: null as string | null, pollsToPublish: 2, hold: null as number | null, puts: 0 };
   const api = (req: RecordedRequest, res: ServerResponse, authorized: boolean): boolean => {
     const path = new URL(req.path, 'http://x').pathname;
     const upload = /^\/upload\/(\w+)$/.exec(path);
     if (upload && req.method === 'PUT') {
+      s.puts++;
+      if (s.hold === s.puts) return true; // no answer, nothing kept
       const p = publishes.get(upload[1]!);
       const m = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(String(req.headers['content-range'] ?? ''));
       if (!p || !m) return void res.writeHead(400).end('bad upload'), true;
@@ -106,6 +111,8 @@ export async function startFakeTikTok(): Promise<FakeTikTok> {
     maxDurationSec: { get: () => s.maxDurationSec, set: (v: number) => (s.maxDurationSec = v) },
     initError: { get: () => s.initError, set: (v: string | null) => (s.initError = v) },
     pollsToPublish: { get: () => s.pollsToPublish, set: (v: number) => (s.pollsToPublish = v) },
+    holdAtPut: { get: () => s.hold, set: (v: number | null) => (s.hold = v) },
+    chunkPuts: { get: () => s.puts },
   });
   return fake;
 }

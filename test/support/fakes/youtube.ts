@@ -23,6 +23,10 @@ export interface FakeYouTube extends FakeOAuth {
   refuseWith: { status: number; reason: string } | null;
   /** Sessions YouTube has forgotten (a week passed). */
   expire(uploadId: string): void;
+  /** The chunk PUT with this number (1-based, counting all) gets no answer and keeps nothing: its sender is about to die. */
+  holdAtPut: number | null;
+  /** Chunk PUTs received so far (held ones included). */
+  chunkPuts: number;
 }
 
 /**
@@ -33,7 +37,7 @@ export interface FakeYouTube extends FakeOAuth {
 export async function startFakeYouTube(): Promise<FakeYouTube> {
   const uploads = new Map<string, FakeUpload>();
   const videos = new Map<string, FakeUpload>();
-  const state = { drop: null as number | null, refuse: null as { status: number; reason: string } | null };
+  const state = { drop: null as number | null, refuse: null as { status: number; reason: string } | null, hold: null as number | null, puts: 0 };
   const range = (u: FakeUpload) => (u.bytes.length ? { range: `bytes=0-${u.bytes.length - 1}` } : {});
   const api = (req: RecordedRequest, res: ServerResponse, authorized: boolean): boolean => {
     const url = new URL(req.path, 'http://x');
@@ -79,6 +83,8 @@ export async function startFakeYouTube(): Promise<FakeYouTube> {
       sendJson(res, 400, { error: { code: 400, message: `bad Content-Range ${cr} (have ${upload.bytes.length})` } });
       return true;
     }
+    state.puts++;
+    if (state.hold === state.puts) return true; // no answer, nothing kept
     upload.starts.push(Number(m[1]));
     if (state.drop !== null) {
       upload.bytes = Buffer.concat([upload.bytes, req.body.subarray(0, state.drop)]);
@@ -103,6 +109,8 @@ export async function startFakeYouTube(): Promise<FakeYouTube> {
   Object.defineProperties(fake, {
     dropNextChunkAfter: { get: () => state.drop, set: (v: number | null) => (state.drop = v) },
     refuseWith: { get: () => state.refuse, set: (v: { status: number; reason: string } | null) => (state.refuse = v) },
+    holdAtPut: { get: () => state.hold, set: (v: number | null) => (state.hold = v) },
+    chunkPuts: { get: () => state.puts },
   });
   return fake;
 }
