@@ -7,12 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../core/config';
 import { makeSealer } from '../../../core/seal';
 import { schedulePublications } from '../../../db/repos/publications';
-import { completeLink, startLink } from '../../../pipeline/publish/accounts/oauth';
 import { makeProviders, type ProviderId } from '../../../pipeline/publish/accounts/providers';
 import { makeTestDatabase, testProvider, type TestDatabase } from '../../support/database';
 import { startFakeTikTok, type FakeTikTok } from '../../support/fakes/tiktok';
 import { startFakeYouTube, type FakeYouTube } from '../../support/fakes/youtube';
 import { makeFinishedRun } from '../../support/publishing';
+import { linkAccount } from '../../support/accounts';
 
 const script = join(import.meta.dirname, '../../support/schedulerProcess.ts');
 const MB = 1024 * 1024;
@@ -50,6 +50,15 @@ async function due(provider: ProviderId, bytes: number) {
   await schedulePublications(db.prisma, { runId: fin.run.id, at: new Date(), requestedByUserId: 'u', targets: [{ target: provider, targetRef: accounts[provider]! }] });
   return { fin, pub: await db.prisma.publication.findFirstOrThrow({ where: { runId: fin.run.id } }) };
 }
+/** Kills the process that is uploading once the held chunk is in flight, then lets a new one finish. */
+async function killMidUploadAndRestart(heldReached: () => boolean): Promise<void> {
+  const first = scheduler('serve');
+  await until('the held chunk', heldReached);
+  first.kill();
+  await first.exited;
+  await until('the dead process’s lease to run out', leaseGone);
+  await scheduler('drain').exited;
+}
 const leaseGone = async () => (await db.prisma.publication.count({ where: { status: 'posting', leaseUntil: { gte: new Date() } } })) === 0;
 
 beforeAll(async () => {
@@ -62,11 +71,7 @@ beforeAll(async () => {
   };
   const providers = makeProviders(loadConfig(env));
   const sealer = makeSealer(env.SECRET_KEY!);
-  for (const id of ['youtube', 'tiktok'] as const) {
-    const link = await startLink({ db: db.prisma, sealer }, providers[id], { ...CHAT, userId: '11' }, `https://bot.example.test/oauth/callback/${id}`);
-    const back = new URL((await fetch(link, { redirect: 'manual' })).headers.get('location')!);
-    accounts[id] = (await completeLink({ db: db.prisma, sealer }, providers[id], back)).account.id;
-  }
+  for (const id of ['youtube', 'tiktok'] as const) accounts[id] = await linkAccount(db.prisma, sealer, providers[id], CHAT);
 });
 afterAll(async () => {
   await Promise.all([yt?.close(), tt?.close()]);
@@ -78,12 +83,7 @@ describe(`SIGKILL in the middle of a chunked upload: exactly one post after rest
   it('YouTube: the next process resumes the session from the byte YouTube confirmed', async () => {
     const { fin, pub } = await due('youtube', 1_100_000);
     yt.holdAtPut = yt.chunkPuts + 3;
-    const first = scheduler('serve');
-    await until('the third chunk to hang', () => yt.chunkPuts >= yt.holdAtPut!);
-    first.kill();
-    await first.exited;
-    await until('the dead process’s lease to run out', leaseGone);
-    await scheduler('drain').exited;
+    await killMidUploadAndRestart(() => yt.chunkPuts >= yt.holdAtPut!);
     const row = await db.prisma.publication.findUniqueOrThrow({ where: { id: pub.id } });
     expect(row).toMatchObject({ status: 'posted', attempts: 2 });
     const upload = yt.videos.get(row.externalId!)!;
@@ -97,12 +97,7 @@ describe(`SIGKILL in the middle of a chunked upload: exactly one post after rest
     const { fin, pub } = await due('tiktok', 21 * MB);
     const before = tt.publishes.size;
     tt.holdAtPut = tt.chunkPuts + 2;
-    const first = scheduler('serve');
-    await until('the last chunk to hang', () => tt.chunkPuts >= tt.holdAtPut!);
-    first.kill();
-    await first.exited;
-    await until('the dead process’s lease to run out', leaseGone);
-    await scheduler('drain').exited;
+    await killMidUploadAndRestart(() => tt.chunkPuts >= tt.holdAtPut!);
     const row = await db.prisma.publication.findUniqueOrThrow({ where: { id: pub.id } });
     expect(row).toMatchObject({ status: 'posted', attempts: 2 });
     const made = [...tt.publishes.values()].slice(before);

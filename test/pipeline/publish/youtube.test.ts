@@ -7,7 +7,6 @@ import { loadConfig } from '../../../core/config';
 import { makeLogger } from '../../../core/logger';
 import { makeSealer } from '../../../core/seal';
 import { schedulePublications } from '../../../db/repos/publications';
-import { completeLink, startLink } from '../../../pipeline/publish/accounts/oauth';
 import { makeProviders } from '../../../pipeline/publish/accounts/providers';
 import { makeTargets } from '../../../pipeline/publish/targets';
 import { findBinaries } from '../../../pipeline/render/binaries';
@@ -15,6 +14,7 @@ import { PublishScheduler, type SchedulerEvents } from '../../../pipeline/schedu
 import { makeTestDatabase, type TestDatabase } from '../../support/database';
 import { startFakeYouTube, type FakeYouTube } from '../../support/fakes/youtube';
 import { makeFinishedRun } from '../../support/publishing';
+import { linkAccount } from '../../support/accounts';
 
 const CHUNK = 256 * 1024;
 const sealer = makeSealer('y'.repeat(40));
@@ -45,9 +45,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'shortsmith-yt-'));
   const config = loadConfig({ GOOGLE_CLIENT_ID: 'google-client', GOOGLE_CLIENT_SECRET: 'google-secret', GOOGLE_OAUTH_URL: yt.authorizeUrl, GOOGLE_TOKEN_URL: yt.tokenUrl, YOUTUBE_API_URL: yt.url });
   const providers = makeProviders(config);
-  const link = await startLink({ db: db.prisma, sealer }, providers.youtube, { ...CHAT, userId: '11' }, 'https://bot.example.test/oauth/callback/youtube');
-  const back = new URL((await fetch(link, { redirect: 'manual' })).headers.get('location')!);
-  accountId = (await completeLink({ db: db.prisma, sealer }, providers.youtube, back)).account.id;
+  accountId = await linkAccount(db.prisma, sealer, providers.youtube, CHAT);
   const targets = makeTargets({
     senders: [], ffmpeg: findBinaries().ffmpeg, format: { width: 270, height: 480 }, webhook: {},
     accounts: { db: db.prisma, sealer, providers }, youtube: { apiUrl: yt.url, categoryId: '22', chunkBytes: CHUNK },
