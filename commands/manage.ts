@@ -3,7 +3,7 @@ import { chatSettingsPatchSchema, getChatSettings, updateChatSettings, type Chat
 import { getProjectInChat, listProjectsInChat } from '../db/repos/projects';
 import { getLatestRun } from '../db/repos/runs';
 import { PACK_IDS } from '../pipeline/plan/packs';
-import { isWebhookUrl, pingWebhook, webhookLabel } from '../pipeline/publish/targets/webhook';
+import { isWebhookUrl, pingWebhook, webhookHost } from '../pipeline/publish/targets/webhook';
 import { canonicalZone, describeTime } from '../pipeline/schedule/when';
 import { buttonId } from './buttonIds';
 import type { CommandContext, CommandDeps } from './context';
@@ -90,7 +90,7 @@ export async function chatSettings(deps: CommandDeps, ctx: CommandContext, raw: 
       `Renders per day: ${s.dailyRenderQuota} · Plans in progress per person: ${s.maxDraftsPerUser}`,
       `Time zone: ${s.timezone} (scheduled times are read in it)`,
       `Publish channel: ${s.publishChannelId ?? 'not set'}`,
-      `Webhook: ${s.webhookUrl ? webhookLabel(s.webhookUrl).replace(/^the webhook at /, '') : deps.config.publish.webhookUrl ? 'the server’s default' : 'not set'}`,
+      `Webhook: ${s.webhookUrl ? webhookHost(s.webhookUrl) : deps.config.publish.webhookUrl ? 'the server’s default' : 'not set'}`,
       `Folder posts: ${deps.config.publish.dir ? 'on' : 'off (the bot owner sets PUBLISH_DIR)'}`,
     ].join('\n'),
     ephemeral: true,

@@ -3,7 +3,6 @@ import type { Project } from '../db/client';
 import { getChatSettings, type ChatSettingsView } from '../db/repos/chatSettings';
 import { getProjectInChat, listProjectsInChat } from '../db/repos/projects';
 import { listLinkedAccounts } from '../db/repos/accounts';
-import { TARGET_KINDS } from '../pipeline/publish/targets/types';
 import {
   listPendingInChat, listProjectPublications, postNow, reschedulePending, schedulePublications, startUploadsNow, unschedulePublications,
   type ChatPublication, type TargetChoice,
@@ -121,7 +120,7 @@ export async function scheduleProject(deps: CommandDeps, ctx: CommandContext, pr
   const notes: string[] = [];
   const choices = await resolveTargets(deps, ctx, project, settings, targetText, notes, Number(run.resumeState.steps.ffmpeg_render?.outputs.durationSec ?? project.targetLengthSec));
   const outcome = await schedulePublications(deps.db, { runId: run.id, targets: choices, at: parsed.at, requestedByUserId: ctx.userId });
-  const ahead = choices.filter((c) => deps.targets.get(c.target).uploadsAhead).map((c) => c.target);
+  const ahead = choices.map((c) => c.target).filter((t) => deps.targets.uploadingAhead().includes(t));
   await startUploadsNow(deps.db, project.id, ahead, deps.clock());
   await syncJobs(deps, project);
   if (ahead.length) deps.pokeScheduler();
@@ -203,7 +202,7 @@ export async function handleScheduleForm(deps: CommandDeps, ctx: CommandContext,
   const parsed = parseWhen(values.when ?? '', settings.timezone, deps.clock());
   const moved = await reschedulePending(deps.db, project.id, parsed.at);
   if (!moved) return notice(await nothingPending(deps, project));
-  await startUploadsNow(deps.db, project.id, TARGET_KINDS.filter((k) => { try { return deps.targets.get(k).uploadsAhead; } catch { return false; } }), deps.clock());
+  await startUploadsNow(deps.db, project.id, deps.targets.uploadingAhead(), deps.clock());
   await syncJobs(deps, project);
   if (parsed.at.getTime() <= deps.clock().getTime()) deps.pokeScheduler();
   return {

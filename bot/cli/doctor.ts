@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { redactUrl, type Config } from '../../core/config';
-import { webhookLabel } from '../../pipeline/publish/targets/webhook';
+import { webhookHost } from '../../pipeline/publish/targets/webhook';
 import { makeProviders } from '../../pipeline/publish/accounts/providers';
 import { scrubSecrets } from '../../core/logger';
 import { openDatabase } from '../../db/client';
@@ -158,7 +158,7 @@ async function checkPublishing(config: Config): Promise<CheckRow[]> {
       : { name: 'folder posts', state: 'error', detail: `${dir} is missing or not writable`, advice: 'Create the folder and give the bot write access, or unset PUBLISH_DIR.' };
   }
   const webhook: CheckRow = webhookSecret
-    ? { name: 'webhooks', state: 'ok', detail: `signed (HMAC-SHA256)${webhookUrl ? `; default ${webhookLabel(webhookUrl).replace(/^the webhook at /, '')}` : '; chats set their URL in settings'}`, advice: '' }
+    ? { name: 'webhooks', state: 'ok', detail: `signed (HMAC-SHA256)${webhookUrl ? `; default ${webhookHost(webhookUrl)}` : '; chats set their URL in settings'}`, advice: '' }
     : { name: 'webhooks', state: webhookUrl ? 'error' : 'off', detail: 'WEBHOOK_SECRET not set', advice: `Set WEBHOOK_SECRET (16+ characters) to post to n8n, Zapier or Make${webhookUrl ? ': WEBHOOK_URL is set but nothing is sent unsigned' : ''}.` };
   return [folder, webhook];
 }

@@ -24,6 +24,8 @@ export interface Targets {
   get(kind: string): PublishTarget;
   /** How a stored target reads to people. */
   label(kind: string, ref: string): string;
+  /** The kinds that upload as soon as a post is scheduled (the platform publishes at the time). */
+  uploadingAhead(): string[];
 }
 
 /** The targets. Adding one: a file beside these, a line here, its kind in TARGET_KINDS, its tests. */
@@ -49,7 +51,7 @@ export function makeTargets(opts: TargetsOptions): Targets {
     }
     return target;
   };
-  return { get, label: (kind, ref) => get(kind).label(ref) };
+  return { get, label: (kind, ref) => get(kind).label(ref), uploadingAhead: () => [...all.values()].filter((t) => t.uploadsAhead).map((t) => t.kind) };
 }
 
 export interface TargetWord {

@@ -30,13 +30,19 @@ export function isWebhookUrl(text: string): boolean {
   }
 }
 
-/** How a webhook is named to people: its host only (paths often carry a secret). */
-export const webhookLabel = (url: string): string => {
+/** A webhook's host: all of its URL that is shown to people (paths often carry a secret). */
+export const webhookHost = (url: string): string | null => {
   try {
-    return `the webhook at ${new URL(url).host}`;
+    return new URL(url).host;
   } catch {
-    return 'the webhook';
+    return null;
   }
+};
+
+/** How a webhook is named to people. */
+export const webhookLabel = (url: string): string => {
+  const host = webhookHost(url);
+  return host ? `the webhook at ${host}` : 'the webhook';
 };
 
 /** Addresses a webhook may not reach unless the operator allows it: this machine, its networks, cloud metadata. */
