@@ -90,7 +90,7 @@ export async function makeApp(config: Config, log: Logger, opts: AppOptions = {}
     db: db.prisma,
     config,
     log,
-    planner: makePlanner(config, db.prisma),
+    planner: makePlanner(config, db.prisma, log),
     pool: services.pool,
     pokeQueue: () => runner?.poke(),
     jobs,

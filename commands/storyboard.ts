@@ -28,9 +28,10 @@ export async function planStoryboard(deps: CommandDeps, project: Project, plan: 
 async function drawStoryboard(deps: CommandDeps, project: Project, plan: PlanVersionView): Promise<string> {
   const path = join(deps.config.dataDir, 'storyboards', `${plan.id}.png`);
   if (existsSync(path)) return path;
-  const services = { config: deps.config, db: deps.db, images: makeOfflineImages(deps.pool), format: { ...PREVIEW, fps: 30, preset: 'superfast', crf: 23 } };
+  const art = makeOfflineImages((req, signal) => deps.pool.run('art', req, signal));
+  const services = { config: deps.config, db: deps.db, log: deps.log, images: art, offlineImages: art, format: { ...PREVIEW, fps: 30, preset: 'superfast', crf: 23 } };
   const job = { project, plan, pack: getPack(project.nichePackId) };
-  const images = await makeSceneImages(job, services, { signal: AbortSignal.timeout(60_000), lanes: 2 });
+  const { paths: images } = await makeSceneImages(job, services, { signal: AbortSignal.timeout(60_000), lanes: 2 });
   const png = await deps.pool.run('storyboard', {
     images,
     title: project.title,

@@ -31,6 +31,25 @@ const envSchema = z.object({
   OPENAI_BASE_URL: url('OPENAI_BASE_URL'),
   OPENAI_MODEL: optionalString,
   OPENAI_TIMEOUT_MS: positiveInt(60_000),
+  PLANNER_ENGINE: optionalString.pipe(z.enum(['offline', 'openai']).optional()),
+  PLANNER_BASE_URL: url('PLANNER_BASE_URL'),
+  PLANNER_API_KEY: optionalString,
+  PLANNER_MODEL: optionalString,
+  VOICE_ENGINE: optionalString.pipe(z.enum(['offline', 'openai', 'edge', 'sherpa', 'festival']).optional()),
+  VOICE_BASE_URL: url('VOICE_BASE_URL'),
+  VOICE_API_KEY: optionalString,
+  VOICE_MODEL: optionalString,
+  SHERPA_MODEL_DIR: optionalString,
+  SHERPA_THREADS: positiveInt(2),
+  FESTIVAL_PATH: optionalString,
+  TRANSCRIBE_ENGINE: optionalString.pipe(z.enum(['offline', 'openai']).optional()),
+  TRANSCRIBE_BASE_URL: url('TRANSCRIBE_BASE_URL'),
+  TRANSCRIBE_API_KEY: optionalString,
+  TRANSCRIBE_MODEL: optionalString,
+  IMAGE_ENGINE: optionalString.pipe(z.enum(['offline', 'openai']).optional()),
+  IMAGE_BASE_URL: url('IMAGE_BASE_URL'),
+  IMAGE_API_KEY: optionalString,
+  IMAGE_MODEL: optionalString,
   DISCORD_TOKEN: optionalString,
   DISCORD_API_URL: url('DISCORD_API_URL'),
   DISCORD_DEV_GUILD_ID: optionalString.refine((v) => v === undefined || /^\d{5,25}$/.test(v), { message: 'must be a Discord server id' }),
@@ -67,11 +86,31 @@ const envSchema = z.object({
 
 export type Env = Record<string, string | undefined>;
 
+/** An OpenAI-compatible server one engine talks to. The key is optional: local servers need none. */
+export interface ServerConfig {
+  baseURL?: string;
+  apiKey?: string;
+  model: string;
+  timeoutMs: number;
+}
+
+export type VoiceEngine = 'offline' | 'openai' | 'edge' | 'sherpa' | 'festival';
+
+/** Each engine chosen on its own; see `engineConfig`. */
+export interface EngineConfig {
+  planner: { kind: 'offline' | 'openai' } & ServerConfig;
+  voice: { kind: VoiceEngine; sherpaModelDir?: string; sherpaThreads: number; festivalPath?: string } & ServerConfig;
+  /** Word timings when the voice engine gives none: Whisper-compatible transcription, else aligned offline. */
+  transcribe: { kind: 'offline' | 'openai' } & ServerConfig;
+  images: { kind: 'offline' | 'openai' } & ServerConfig;
+}
+
 export interface Config {
   dataDir: string;
   database: { provider: 'sqlite' | 'postgresql'; url: string };
   logLevel: string;
   openai: { apiKey?: string; baseURL?: string; model: string; timeoutMs: number };
+  engines: EngineConfig;
   discord: { token?: string; apiUrl?: string; devGuildId?: string };
   telegram: { token?: string; apiRoot?: string; webhookUrl?: string; webhookSecret?: string };
   port: number;
@@ -102,6 +141,7 @@ export function loadConfig(env: Env = process.env): Config {
     database: { provider: dbUrl.startsWith('file:') ? 'sqlite' : 'postgresql', url: dbUrl },
     logLevel: e.LOG_LEVEL ?? 'info',
     openai: { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL ?? 'gpt-4o-mini', timeoutMs: e.OPENAI_TIMEOUT_MS },
+    engines: engineConfig(e),
     discord: { token: e.DISCORD_TOKEN, apiUrl: e.DISCORD_API_URL, devGuildId: e.DISCORD_DEV_GUILD_ID },
     telegram: { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT, webhookUrl: e.TELEGRAM_WEBHOOK_URL, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET },
     port: e.PORT,
@@ -127,6 +167,28 @@ export function loadConfig(env: Env = process.env): Config {
       youtubeApiUrl: (e.YOUTUBE_API_URL ?? 'https://www.googleapis.com').replace(/\/$/, ''), categoryId: e.YOUTUBE_CATEGORY_ID ?? '22',
     },
     publish: { dir: e.PUBLISH_DIR ? resolve(e.PUBLISH_DIR) : undefined, webhookUrl: e.WEBHOOK_URL, webhookSecret: e.WEBHOOK_SECRET, webhookAllowPrivate: ['true', '1', 'yes'].includes(e.WEBHOOK_ALLOW_PRIVATE ?? '') },
+  };
+}
+
+/**
+ * Picks each engine: its own *_ENGINE when set; else `openai` when the engine has its own base URL
+ * (a local model server) or OPENAI_API_KEY is set; else offline. Base URL and key fall back to
+ * OPENAI_BASE_URL and OPENAI_API_KEY, so one key still turns everything on, as before.
+ */
+function engineConfig(e: z.output<typeof envSchema>): EngineConfig {
+  const server = (baseURL: string | undefined, apiKey: string | undefined, model: string) => ({
+    baseURL: baseURL ?? e.OPENAI_BASE_URL, apiKey: apiKey ?? e.OPENAI_API_KEY, model, timeoutMs: e.OPENAI_TIMEOUT_MS,
+  });
+  const pick = <K extends string>(explicit: K | undefined, ownBase: string | undefined): K | 'offline' | 'openai' =>
+    explicit ?? (ownBase || e.OPENAI_API_KEY ? 'openai' : 'offline');
+  return {
+    planner: { kind: pick(e.PLANNER_ENGINE, e.PLANNER_BASE_URL), ...server(e.PLANNER_BASE_URL, e.PLANNER_API_KEY, e.PLANNER_MODEL ?? e.OPENAI_MODEL ?? 'gpt-4o-mini') },
+    voice: {
+      kind: pick(e.VOICE_ENGINE, e.VOICE_BASE_URL), ...server(e.VOICE_BASE_URL, e.VOICE_API_KEY, e.VOICE_MODEL ?? 'tts-1'),
+      sherpaModelDir: e.SHERPA_MODEL_DIR ? resolve(e.SHERPA_MODEL_DIR) : undefined, sherpaThreads: e.SHERPA_THREADS, festivalPath: e.FESTIVAL_PATH,
+    },
+    transcribe: { kind: pick(e.TRANSCRIBE_ENGINE, e.TRANSCRIBE_BASE_URL), ...server(e.TRANSCRIBE_BASE_URL, e.TRANSCRIBE_API_KEY, e.TRANSCRIBE_MODEL ?? 'whisper-1') },
+    images: { kind: pick(e.IMAGE_ENGINE, e.IMAGE_BASE_URL), ...server(e.IMAGE_BASE_URL, e.IMAGE_API_KEY, e.IMAGE_MODEL ?? 'dall-e-3') },
   };
 }
 

@@ -7,7 +7,7 @@ const REDACT_PATHS = [
   'token', '*.token', 'apiKey', '*.apiKey', 'authorization', '*.authorization',
   'headers.authorization', '*.headers.authorization', 'password', '*.password',
   'config.openai.apiKey', 'config.discord.token', 'config.telegram.token', 'config.telegram.webhookSecret', 'secretToken', '*.secretToken',
-  'config.secretKey', 'config.tiktok.clientSecret', 'config.google.clientSecret',
+  'config.engines.*.apiKey', 'config.secretKey', 'config.tiktok.clientSecret', 'config.google.clientSecret',
   'access_token', '*.access_token', 'refresh_token', '*.refresh_token', 'accessToken', '*.accessToken', 'refreshToken', '*.refreshToken',
   'config.publish.webhookSecret', 'config.publish.webhookUrl', 'webhookSecret', '*.webhookSecret', 'webhookUrl', '*.webhookUrl', 'secret', '*.secret',
 ];
@@ -15,6 +15,7 @@ const REDACT_PATHS = [
 /** Token-shaped strings that must never reach a log line even inside free text. */
 const SECRET_PATTERNS: RegExp[] = [
   /sk-[A-Za-z0-9_-]{16,}/g, // OpenAI keys
+  /\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/gi, // bearer tokens echoed in an error
   /\b\d{6,12}:[A-Za-z0-9_-]{30,}\b/g, // Telegram bot tokens
   /\b[A-Za-z0-9_-]{23,28}\.[A-Za-z0-9_-]{6,7}\.[A-Za-z0-9_-]{27,}\b/g, // Discord bot tokens
   /(postgres(?:ql)?:\/\/[^:/@\s]+):[^@\s]+@/g, // passwords in database URLs

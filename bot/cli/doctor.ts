@@ -6,7 +6,7 @@ import { makeProviders } from '../../pipeline/publish/accounts/providers';
 import { scrubSecrets } from '../../core/logger';
 import { openDatabase } from '../../db/client';
 import { findBinaries, probeCapabilities } from '../../pipeline/render/binaries';
-import { bundledFonts, missingFonts } from '../../pipeline/render/fonts';
+import { bundledFonts, missingFonts } from '../../pipeline/media/fonts';
 
 export type CheckState = 'ok' | 'off' | 'warn' | 'error';
 
@@ -131,14 +131,14 @@ async function checkOpenAI(config: Config): Promise<CheckRow> {
 async function checkOfflineMedia(): Promise<CheckRow[]> {
   const rows: CheckRow[] = [];
   try {
-    const { speakOffline } = await import('../../pipeline/render/media/espeak');
+    const { speakOffline } = await import('../../pipeline/providers/speech/espeak');
     const r = await speakOffline('Ready.', { voice: 'alloy', language: 'en', wpm: 150 });
     rows.push({ name: 'voice', state: r.durationSec > 0.1 ? 'ok' : 'error', detail: `offline eSpeak NG (${r.durationSec.toFixed(1)} s test clip, ${r.words.length} word timing)`, advice: '' });
   } catch (err) {
     rows.push({ name: 'voice', state: 'error', detail: failure(err), advice: 'Run npm ci to restore @echogarden/espeak-ng-emscripten.' });
   }
   try {
-    const { drawArt } = await import('../../pipeline/render/media/art');
+    const { drawArt } = await import('../../pipeline/providers/images/art');
     const art = await drawArt({ width: 90, height: 160, palette: ['#000000', '#333333', '#ffffff'], title: 'ok', subtitle: '', seed: 'doctor', sceneNumber: 1 });
     rows.push({ name: 'art', state: 'ok', detail: `offline drawing (Skia), ${art.length} byte test frame`, advice: '' });
   } catch (err) {

@@ -6,7 +6,7 @@ import type { PlanContext, Planner, Priced } from './planner';
 const anyJson = z.unknown();
 
 /** The parts of a context that shape a result (the pack by id: its content is versioned with prompts). */
-const contextKey = (ctx: PlanContext) => ({ ...ctx, pack: ctx.pack.id });
+const contextKey = ({ projectId: _projectId, ...ctx }: PlanContext) => ({ ...ctx, pack: ctx.pack.id });
 
 /**
  * Wraps a planner so every result is stored in Cache (kind `llm`) under a hash of the planner id

@@ -83,7 +83,7 @@ export function makeLlmPlanner(chat: JsonChat): Planner {
   return {
     id: `openai:${chat.model}:${PROMPT_VERSION}`,
     async hooks(ctx) {
-      const r = await chat.complete('hooks', hooksSchema, [
+      const r = await chat.complete('hooks', ctx.projectId, hooksSchema, [
         system,
         user({ task: 'Write five distinct opening hooks for this video.', ...brief(ctx), hookRules: ctx.pack.hookRules, variant: ctx.variant }),
       ]);
@@ -91,14 +91,14 @@ export function makeLlmPlanner(chat: JsonChat): Planner {
     },
     async outline(ctx, hook, beats) {
       const schema = outlineSchema.refine((v) => v.beats.length === beats.length, { message: `exactly ${beats.length} beats are required` });
-      const r = await chat.complete('outline', schema, [
+      const r = await chat.complete('outline', ctx.projectId, schema, [
         system,
         user({ task: `Outline the video: ${TEMPLATE_DESCRIPTIONS[ctx.template]}. One summary per beat, in order.`, ...brief(ctx), hook, beats: beats.map((b) => b.label) }),
       ]);
       return { value: r.value.beats.map((b, i) => `${i + 1}. ${beats[i]?.label ?? b.label} — ${b.summary}`).join('\n'), costMicros: r.costMicros };
     },
     async scenes(ctx, req) {
-      const r = await chat.complete('scenes', scenesSchema(ctx, req.beats.length), [
+      const r = await chat.complete('scenes', ctx.projectId, scenesSchema(ctx, req.beats.length), [
         system,
         user({
           task: 'Write every scene of the video from the outline. Scene 0 opens with the hook. Keep each narration within maxWords. Scenes marked locked must be returned exactly as given.',
@@ -114,7 +114,7 @@ export function makeLlmPlanner(chat: JsonChat): Planner {
     },
     async scene(ctx, req) {
       const effects = ctx.pack.allowedEffects as [string, ...string[]];
-      const r = await chat.complete('scene', z.strictObject({ scene: sceneShape.extend({ effectPreset: z.enum(effects) }) }), [
+      const r = await chat.complete('scene', ctx.projectId, z.strictObject({ scene: sceneShape.extend({ effectPreset: z.enum(effects) }) }), [
         system,
         user({
           task: `Rewrite scene ${req.idx} so it is fresh but still fits between its neighbours.`,
@@ -135,7 +135,7 @@ export function makeLlmPlanner(chat: JsonChat): Planner {
       const schema = z.strictObject({ narrationText: z.string().min(1) }).refine((v) => countWords(v.narrationText) <= req.maxWords + 2, {
         message: `narrationText must have at most ${req.maxWords} words`,
       });
-      const r = await chat.complete('shorten', schema, [
+      const r = await chat.complete('shorten', ctx.projectId, schema, [
         system,
         user({ task: `Shorten this narration to at most ${req.maxWords} words, keeping its meaning and language.`, ...brief(ctx), narrationText: req.scene.narrationText }),
       ]);

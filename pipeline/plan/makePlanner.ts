@@ -1,4 +1,5 @@
 import type { Config } from '../../core/config';
+import type { Logger } from '../../core/logger';
 import type { Db } from '../../db/client';
 import { makeJsonChat } from '../providers/llm/jsonChat';
 import { withPlanCache } from './cachedPlanner';
@@ -6,14 +7,13 @@ import { makeLlmPlanner } from './llmPlanner';
 import { makeOfflinePlanner } from './offline/offlinePlanner';
 import type { Planner } from './planner';
 
-/** The planner the configuration asks for: OpenAI-compatible (cached) with a key, else offline. */
-export function makePlanner(config: Config, db: Db): Planner {
-  if (!config.openai.apiKey) return makeOfflinePlanner();
-  const chat = makeJsonChat({
-    apiKey: config.openai.apiKey,
-    baseURL: config.openai.baseURL,
-    model: config.openai.model,
-    timeoutMs: config.openai.timeoutMs,
-  });
+/**
+ * The planner the configuration asks for (PLANNER_ENGINE): an OpenAI-compatible chat model on its
+ * own server — OpenAI, or a local one such as Ollama — with results cached; else offline.
+ */
+export function makePlanner(config: Config, db: Db, log?: Logger): Planner {
+  const p = config.engines.planner;
+  if (p.kind === 'offline') return makeOfflinePlanner();
+  const chat = makeJsonChat({ apiKey: p.apiKey, baseURL: p.baseURL, model: p.model, timeoutMs: p.timeoutMs, log });
   return withPlanCache(db, makeLlmPlanner(chat));
 }

@@ -12,6 +12,8 @@ export interface PlanContext {
   visualStyle: VisualStyle | null;
   /** Bumped on every regeneration so the same request can give a fresh draft, deterministically. */
   variant: number;
+  /** The project, once it exists: named in failure logs, never part of a cache key. */
+  projectId?: string;
 }
 
 /** A scene as the planner writes it (durations are fitted afterwards). */

@@ -40,6 +40,7 @@ async function contextFor(db: Db, project: Project, plan: PlanVersionView | null
     language: project.language,
     visualStyle: (project.visualStylePreset as VisualStyle | null) ?? null,
     variant,
+    projectId: project.id,
   };
 }
 

@@ -26,10 +26,18 @@ export interface RenderServices {
   log: Logger;
   bins: Binaries;
   pool: WorkerPool;
+  /** The configured voice engine (VOICE_ENGINE). */
   speech: SpeechProvider;
-  /** Null when the speech engine gives word timings itself (offline). */
+  /** eSpeak: what the voice falls back to, for the whole track, when the configured engine fails. */
+  offlineSpeech: SpeechProvider;
+  /** Whisper-compatible transcription for word timings (TRANSCRIBE_ENGINE), or null when not set. */
   timings: TimingProvider | null;
+  /** Offline alignment from text and audio: timings when neither the voice nor a transcriber gives them. */
+  aligner: TimingProvider;
+  /** The configured picture engine (IMAGE_ENGINE). */
   images: ImageProvider;
+  /** Offline art: what a scene's picture falls back to. */
+  offlineImages: ImageProvider;
   format: RenderFormat;
   /** Music files folder (MUSIC_DIR), or null for generated music. */
   musicDir: string | null;

@@ -1,17 +1,28 @@
 import type { PipelineStep } from '../../db/json';
 
+/** Which engines a render uses, as far as its timing goes. */
+export interface EngineSpeeds {
+  voice: string;
+  /** A transcription server gives the timings (one call per scene). */
+  transcribes: boolean;
+  images: string;
+}
+
+/** Seconds of work per second of speech, by voice engine (`npm run bench -- voices`, 2 cores). */
+const VOICE_SEC_PER_SEC: Record<string, number> = { offline: 0.003, festival: 0.08, sherpa: 0.3, edge: 0.15, openai: 0.25 };
+
 /**
- * Expected seconds per step for a video of `lengthSec` with `scenes` scenes, offline on a
- * 2-core machine (from `npm run bench`); OpenAI steps are network-bound and slower to start.
+ * Expected seconds per step for a video of `lengthSec` with `scenes` scenes on a 2-core machine
+ * (from `npm run bench`); network engines are slower to start.
  * `chatCopy`: the render also makes a copy for the chat's upload limit (see `chatCopyPlan`).
  */
-export function expectedStepSeconds(step: PipelineStep, lengthSec: number, scenes: number, offline: boolean, chatCopy = false): number {
+export function expectedStepSeconds(step: PipelineStep, lengthSec: number, scenes: number, engines: EngineSpeeds, chatCopy = false): number {
   switch (step) {
-    case 'tts_generate': return offline ? 0.003 * lengthSec + 0.03 : 1.5 * scenes;
-    case 'asr_align': return offline ? 0.1 : 1 * scenes;
-    case 'images_generate': return offline ? 0.03 * scenes : 6 * scenes;
+    case 'tts_generate': return (VOICE_SEC_PER_SEC[engines.voice] ?? 0.25) * lengthSec + (engines.voice === 'offline' ? 0.03 : 0.5 * scenes);
+    case 'asr_align': return engines.transcribes ? 1 * scenes : 0.1;
+    case 'images_generate': return engines.images === 'offline' ? 0.03 * scenes : 6 * scenes;
     case 'captions_build': return 0.1;
-    case 'music_build': return offline ? 0.001 * lengthSec + 0.1 : 0.1;
+    case 'music_build': return 0.001 * lengthSec + 0.1;
     // A copy for a chat's upload limit, made in the same passes, adds about half (90 s: 16 → 25 s).
     case 'ffmpeg_render': return (0.15 * lengthSec + 3.4) * (chatCopy ? 1.55 : 1);
     case 'finalize_artifacts': return 0.0045 * lengthSec + 0.3;

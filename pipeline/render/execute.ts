@@ -44,9 +44,9 @@ export async function executeRun(services: RenderServices, runId: string, opts: 
   const state: ResumeState = { ...run.resumeState, steps: { ...run.resumeState.steps } };
   const outputs: StepOutputs = {};
   let artifacts = { ...run.artifacts };
-  const offline = !services.config.openai.apiKey;
+  const engines = { voice: services.speech.engine, transcribes: services.timings !== null && ['openai', 'sherpa'].includes(services.speech.engine), images: services.images.engine };
   const chatCopy = chatCopyPlan(Number(run.messageRefs.uploadLimit) || undefined, job.project.targetLengthSec, services.format.width, services.format.height) !== null;
-  const eta = new EtaEstimator((s) => expectedStepSeconds(s, job.project.targetLengthSec, job.plan.scenes.length, offline, chatCopy));
+  const eta = new EtaEstimator((s) => expectedStepSeconds(s, job.project.targetLengthSec, job.plan.scenes.length, engines, chatCopy));
   const weightBefore = (i: number) => STEPS.slice(0, i).reduce((n, s) => n + s.weight, 0);
   let lastWrite = 0;
   // A resumed run redoes part of the step it stopped in: its bar holds where it was instead of

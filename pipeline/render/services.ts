@@ -1,39 +1,77 @@
-import OpenAI from 'openai';
 import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
 import type { Db } from '../../db/client';
 import { makeOfflineImages } from '../providers/images/offline';
 import { makeOpenAIImages } from '../providers/images/openai';
+import { makeOpenAIClient } from '../providers/openaiClient';
+import { makeEdgeSpeech } from '../providers/speech/edge';
+import { makeOfflineTimings } from '../providers/speech/energyAlign';
+import { findFestival, makeFestivalSpeech } from '../providers/speech/festival';
 import { makeOfflineSpeech } from '../providers/speech/offline';
-import { makeOpenAISpeech, makeOpenAITimings } from '../providers/speech/openai';
-import { findBinaries, probeCapabilities } from './binaries';
+import { makeOpenAISpeech } from '../providers/speech/openai';
+import { makeSherpaSpeech } from '../providers/speech/sherpa';
+import { makeWhisperTimings } from '../providers/speech/transcribe';
+import type { SpeechProvider } from '../providers/speech/types';
+import { findBinaries, probeCapabilities, type Binaries } from './binaries';
 import type { RenderServices } from './context';
 import { launcher } from './launcher';
 import { WorkerPool } from './workers/pool';
 
+/** Edge speaks a scene in a few seconds: a socket that says nothing for this long is down. */
+const EDGE_TIMEOUT_MS = 20_000;
+
 /**
- * Builds what the render steps share: binaries (checked for the filters we use), a worker pool, and providers — OpenAI-compatible with a key, offline without.
+ * The configured voice engine. Settings that cannot work (sherpa without a model directory,
+ * festival not installed) are refused here, at start-up, with what to set — never mid-render.
+ */
+export function makeSpeech(config: Config, bins: Binaries, offline: SpeechProvider): SpeechProvider {
+  const v = config.engines.voice;
+  switch (v.kind) {
+    case 'openai':
+      return makeOpenAISpeech(makeOpenAIClient(v, 0), v.model);
+    case 'edge':
+      return makeEdgeSpeech({ ffmpeg: bins.ffmpeg, timeoutMs: Math.min(EDGE_TIMEOUT_MS, v.timeoutMs) });
+    case 'sherpa':
+      if (!v.sherpaModelDir) throw new Error('VOICE_ENGINE=sherpa needs SHERPA_MODEL_DIR: a Piper/VITS or Kokoro model directory.');
+      return makeSherpaSpeech({ modelDir: v.sherpaModelDir, threads: v.sherpaThreads });
+    case 'festival': {
+      const festival = findFestival(v.festivalPath);
+      if (!festival) throw new Error('VOICE_ENGINE=festival but festival does not run here: apt-get install festival festvox-us-slt-hts, or set FESTIVAL_PATH.');
+      return makeFestivalSpeech({ festival });
+    }
+    default:
+      return offline;
+  }
+}
+
+/**
+ * Builds what the render steps share: binaries (checked for the filters we use), a worker pool,
+ * and each engine as configured on its own — voice, word timings, pictures — with the offline
+ * engines beside them as fallbacks.
  */
 export async function makeRenderServices(config: Config, db: Db, log: Logger): Promise<RenderServices> {
   const bins = findBinaries(config.ffmpeg);
   const caps = await probeCapabilities(bins.ffmpeg);
   if (caps.missing.length) throw new Error(`ffmpeg at ${bins.ffmpeg} lacks filters: ${caps.missing.join(', ')}`);
+  const { engines } = config;
   // Before the worker threads grow this process: the launcher is forked from it once.
   launcher.prestart();
   const pool = new WorkerPool();
-  const warm = pool.warmUp(!config.openai.apiKey);
-  const client = config.openai.apiKey
-    ? new OpenAI({ apiKey: config.openai.apiKey, baseURL: config.openai.baseURL, timeout: config.openai.timeoutMs, maxRetries: 3 })
-    : null;
+  const warm = pool.warmUp(engines.voice.kind === 'offline');
+  const offlineSpeech = makeOfflineSpeech((req, signal) => pool.run('speak', req, signal));
+  const offlineImages = makeOfflineImages((req, signal) => pool.run('art', req, signal));
   return {
     config,
     db,
     log,
     bins,
     pool,
-    speech: client ? makeOpenAISpeech(client) : makeOfflineSpeech(pool),
-    timings: client ? makeOpenAITimings(client) : null,
-    images: client ? makeOpenAIImages(client) : makeOfflineImages(pool),
+    speech: makeSpeech(config, bins, offlineSpeech),
+    offlineSpeech,
+    timings: engines.transcribe.kind === 'openai' ? makeWhisperTimings(makeOpenAIClient(engines.transcribe, 0), engines.transcribe.model) : null,
+    aligner: makeOfflineTimings(),
+    images: engines.images.kind === 'openai' ? makeOpenAIImages(makeOpenAIClient(engines.images, 0), engines.images.model) : offlineImages,
+    offlineImages,
     format: { width: config.render.width, height: config.render.height, fps: 30, preset: config.render.preset, crf: config.render.crf },
     musicDir: config.render.musicDir ?? null,
     warm,

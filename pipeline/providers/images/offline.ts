@@ -1,12 +1,16 @@
-import type { WorkerPool } from '../../render/workers/pool';
+import type { ArtRequest } from './art';
 import type { ImageProvider } from './types';
 
-/** Procedural art drawn with Skia on a worker thread. */
-export function makeOfflineImages(pool: WorkerPool): ImageProvider {
+/** Draws offline art somewhere off the main thread (the render's worker pool): PNG bytes. */
+export type ArtDrawer = (req: ArtRequest, signal?: AbortSignal) => Promise<Buffer>;
+
+/** Procedural art drawn with Skia: the pictures that always work. */
+export function makeOfflineImages(draw: ArtDrawer): ImageProvider {
   return {
     id: 'procedural-art:v4',
+    engine: 'offline',
     async image(req, signal) {
-      const bytes = await pool.run('art', {
+      const bytes = await draw({
         width: req.width, height: req.height, palette: req.palette, title: req.title, subtitle: req.subtitle, seed: req.seed, sceneNumber: req.sceneNumber,
       }, signal);
       return { bytes, costMicros: 0 };

@@ -5,9 +5,10 @@ import type { ImageProvider } from './types';
 const IMAGE_MICROS = 80_000;
 
 /** OpenAI-compatible image generation at 1024x1792 with the pack's style and negative prompt. */
-export function makeOpenAIImages(client: OpenAI, model = 'dall-e-3'): ImageProvider {
+export function makeOpenAIImages(client: OpenAI, model: string): ImageProvider {
   return {
     id: `openai-images:${model}`,
+    engine: 'openai',
     async image(req, signal) {
       const prompt = `${req.prompt}. Avoid: ${req.negativePrompt}. No text or lettering in the image.`;
       const res = await client.images.generate({ model, prompt, size: '1024x1792', n: 1, response_format: 'b64_json' }, { signal });

@@ -1,5 +1,5 @@
 import type { CaptionStyle } from '../../plan/packs';
-import type { WordTiming } from '../media/espeak';
+import type { WordTiming } from '../../media/words';
 import { assColor, assTime, escapeAssText } from './escape';
 import { pageWords, type CaptionPage } from './pages';
 

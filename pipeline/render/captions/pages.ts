@@ -1,4 +1,4 @@
-import type { WordTiming } from '../media/espeak';
+import type { WordTiming } from '../../media/words';
 
 /** A group of words shown together: up to two lines. */
 export interface CaptionPage {

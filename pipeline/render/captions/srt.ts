@@ -1,4 +1,4 @@
-import type { WordTiming } from '../media/espeak';
+import type { WordTiming } from '../../media/words';
 import { srtTime } from './escape';
 import { pageWords } from './pages';
 

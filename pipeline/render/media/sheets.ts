@@ -1,6 +1,6 @@
 import { createCanvas, loadImage, type SKRSContext2D } from '@napi-rs/canvas';
-import { registerCanvasFonts } from '../fonts';
-import { ART_TITLE } from './art';
+import { registerCanvasFonts } from '../../media/fonts';
+import { ART_TITLE } from '../../providers/images/art';
 import { encodeOpaquePng } from './png';
 
 export interface StoryboardRequest {

@@ -4,7 +4,7 @@ import type { RenderStep } from '../context';
 import { writeAtomic } from '../files';
 import { buildAss } from '../captions/ass';
 import { buildSrt } from '../captions/srt';
-import { bundledFonts } from '../fonts';
+import { bundledFonts } from '../../media/fonts';
 import { wordsFileSchema } from './asrAlign';
 import { readTimeline } from './ttsGenerate';
 

@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { cacheKey, getCached, putCached } from '../../../db/repos/cache';
 import { isSubjectWord, readTopic, subjectWords } from '../../plan/topic';
-import type { ImageRequest } from '../../providers/images/types';
+import type { ImageProvider, ImageRequest } from '../../providers/images/types';
 import type { RenderJob, RenderStep, RenderServices } from '../context';
+import { failureText, fallbackText, tryTwice, type Fallback } from '../engineCalls';
 import { cacheFile, writeAtomic } from '../files';
 
 /**
@@ -47,37 +48,56 @@ const imageMeta = z.object({ ext: z.string() });
 
 /**
  * Makes (or reuses) one picture for every scene, in a few parallel lanes; cached per scene by
- * provider and every request field, so an edit to one scene redraws only that one.
+ * provider and every request field, so an edit to one scene redraws only that one. A scene whose
+ * picture engine fails twice gets offline art instead (cached as offline art, so a later render
+ * asks the engine again); the scenes that fell back are returned with the reason.
  */
 export async function makeSceneImages(
-  job: Pick<RenderJob, 'project' | 'plan' | 'pack'>,
-  services: Pick<RenderServices, 'config' | 'db' | 'images' | 'format'>,
+  job: Pick<RenderJob, 'project' | 'plan' | 'pack'> & { run?: { id: string } },
+  services: Pick<RenderServices, 'config' | 'db' | 'images' | 'offlineImages' | 'format' | 'log'>,
   opts: { signal: AbortSignal; lanes?: number; onDone?: (count: number) => void; addCost?: (m: number) => void },
-): Promise<string[]> {
+): Promise<{ paths: string[]; fallback: Fallback | null }> {
   const paths: string[] = new Array(job.plan.scenes.length);
+  const fellBack: number[] = [];
+  let reason = '';
   let next = 0;
   let done = 0;
+  const ctx = { log: services.log, runId: job.run?.id, projectId: job.project.id, signal: opts.signal };
+  const draw = async (provider: ImageProvider, req: ImageRequest) => {
+    const key = cacheKey('images', { provider: provider.id, ...req });
+    const hit = await getCached(services.db, key, imageMeta);
+    if (hit?.payloadPath && existsSync(hit.payloadPath)) return { path: hit.payloadPath };
+    const r = provider === services.offlineImages
+      ? { ok: true as const, value: await provider.image(req, opts.signal) }
+      : await tryTwice(ctx, 'pictures', provider.engine, () => provider.image(req, opts.signal));
+    if (!r.ok) return { failure: failureText(r.failure) };
+    const ext = r.value.bytes[0] === 0xff ? 'jpg' : 'png';
+    const path = cacheFile(services.config.dataDir, 'images', key, ext);
+    writeAtomic(path, r.value.bytes);
+    await putCached(services.db, 'images', key, { ext }, path);
+    opts.addCost?.(r.value.costMicros);
+    return { path };
+  };
   const lane = async () => {
     while (next < job.plan.scenes.length) {
       const i = next++;
       const req = imageRequestFor(job, i, services);
-      const key = cacheKey('images', { provider: services.images.id, ...req });
-      const hit = await getCached(services.db, key, imageMeta);
-      if (hit?.payloadPath && existsSync(hit.payloadPath)) paths[i] = hit.payloadPath;
-      else {
-        const { bytes, costMicros } = await services.images.image(req, opts.signal);
-        const ext = bytes[0] === 0xff ? 'jpg' : 'png';
-        const path = cacheFile(services.config.dataDir, 'images', key, ext);
-        writeAtomic(path, bytes);
-        await putCached(services.db, 'images', key, { ext }, path);
-        opts.addCost?.(costMicros);
-        paths[i] = path;
+      let got = await draw(services.images, req);
+      if (!('path' in got)) {
+        fellBack.push(i + 1);
+        reason ||= got.failure;
+        got = await draw(services.offlineImages, req);
       }
+      paths[i] = (got as { path: string }).path;
       opts.onDone?.(++done);
     }
   };
   await Promise.all(Array.from({ length: Math.min(opts.lanes ?? 3, job.plan.scenes.length) }, lane));
-  return paths;
+  fellBack.sort((a, b) => a - b);
+  const fallback: Fallback | null = fellBack.length
+    ? { kind: 'pictures', engine: services.images.engine, to: 'offline art', reason, ...(fellBack.length < paths.length ? { scenes: fellBack } : {}) }
+    : null;
+  return { paths, fallback };
 }
 
 /** images_generate: one picture per scene (3 at a time), cached. */
@@ -88,12 +108,13 @@ export const imagesGenerate: RenderStep = {
   inputs: (job, _o, s) => ({ provider: s.images.id, size: [s.format.width, s.format.height], scenes: job.plan.scenes.map((_, i) => imageRequestFor(job, i, s)) }),
   files: (o) => (o.images as string[]) ?? ['(missing)'],
   async run(job, h) {
-    const images = await makeSceneImages(job, h.services, {
+    const { paths: images, fallback } = await makeSceneImages(job, h.services, {
       signal: h.signal,
       onDone: (n) => h.progress(n / job.plan.scenes.length),
       addCost: h.addCost,
     });
+    if (fallback) h.log(fallbackText(fallback), 'warn');
     h.log(`Pictures ready: ${images.length} (${h.services.images.id}).`);
-    return { images };
+    return { images, fallbacks: fallback ? [fallback] : [] };
   },
 };

@@ -2,11 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { cacheKey, getCached, putCached } from '../../../db/repos/cache';
+import { encodeWav } from '../../media/wav';
+import { parseWav } from '../../media/wavParse';
 import { wpmFor } from '../../plan/estimates';
-import type { RenderStep } from '../context';
+import type { SpeechProvider } from '../../providers/speech/types';
+import type { RenderJob, RenderStep, StepHelpers } from '../context';
+import { failureText, fallbackText, tryTwice, type Fallback } from '../engineCalls';
 import { cacheFile, writeAtomic } from '../files';
-import { encodeWav } from '../media/wav';
-import { parseWav } from '../media/wavParse';
 
 /** Silence after each scene's narration, and a longer tail on the last one (seconds). */
 export const SCENE_GAP = 0.35;
@@ -20,10 +22,63 @@ export type Timeline = z.infer<typeof timelineSchema>;
 
 const wordsSchema = z.object({ durationSec: z.number(), words: z.array(z.object({ word: z.string(), start: z.number(), end: z.number() })).optional() });
 
+type Clip = { pcm: ReturnType<typeof parseWav>; path: string; key: string };
+
+/** A voice engine gave up on a scene: the whole track is spoken again offline. */
+class VoiceGaveUp extends Error {
+  constructor(readonly fallback: Fallback) {
+    super(fallback.reason);
+  }
+}
+
 /**
- * tts_generate: speaks each scene's narration (cached per scene by engine, voice, tempo, language
- * and text, so editing one scene re-speaks only that one), then lays the clips end to end with
- * short pauses. Scene lengths follow the speech: the timeline is what the video is cut to.
+ * Speaks every scene with one engine (cached per scene by engine, voice, tempo, language and
+ * text, so editing one scene re-speaks only that one), two scenes at a time: the worker pool has
+ * two threads, and network engines overlap their latency.
+ */
+async function speakAll(job: RenderJob, h: StepHelpers, speech: SpeechProvider, onDone: () => void): Promise<Clip[]> {
+  const { services } = h;
+  const scenes = job.plan.scenes;
+  const clips: Clip[] = new Array(scenes.length);
+  let next = 0;
+  let stop = false;
+  const ctx = { log: services.log, runId: job.run.id, projectId: job.project.id, signal: h.signal };
+  const lane = async () => {
+    while (next < scenes.length && !stop) {
+      const i = next++;
+      const req = { text: scenes[i]!.narrationText, voice: job.project.voicePreset, language: job.project.language, wpm: wpmFor(job.project.tempo) };
+      const key = cacheKey('tts', { provider: speech.id, ...req });
+      const path = cacheFile(services.config.dataDir, 'tts', key, 'wav');
+      const hit = await getCached(services.db, key, wordsSchema);
+      let at = hit?.payloadPath && existsSync(hit.payloadPath) ? hit.payloadPath : null;
+      if (!at) {
+        const r = speech === services.offlineSpeech
+          ? { ok: true as const, value: await speech.speak(req, h.signal) }
+          : await tryTwice(ctx, 'voice', speech.engine, () => speech.speak(req, h.signal));
+        if (!r.ok) {
+          stop = true;
+          throw new VoiceGaveUp({ kind: 'voice', engine: speech.engine, to: 'the offline voice', reason: failureText(r.failure) });
+        }
+        writeAtomic(path, r.value.wav);
+        await putCached(services.db, 'tts', key, { durationSec: r.value.durationSec, words: r.value.words }, path);
+        h.addCost(r.value.costMicros);
+        at = path;
+      }
+      clips[i] = { pcm: parseWav(readFileSync(at)), path: at, key };
+      onDone();
+    }
+  };
+  const lanes = await Promise.allSettled([lane(), lane()]);
+  const failed = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+  if (failed) throw failed.reason;
+  return clips;
+}
+
+/**
+ * tts_generate: the narration of every scene with the configured voice, laid end to end with
+ * short pauses; scene lengths follow the speech (the timeline is what the video is cut to). When
+ * the voice engine fails twice on any scene, the whole track is spoken by the offline voice — a
+ * video never changes voice halfway — and the fallback is recorded for the run log and the chat.
  */
 export const ttsGenerate: RenderStep = {
   name: 'tts_generate',
@@ -33,29 +88,21 @@ export const ttsGenerate: RenderStep = {
   files: (o) => [String(o.voicePath), String(o.timelinePath)],
   async run(job, h) {
     const { services } = h;
-    const scenes = job.plan.scenes;
-    const clips: { pcm: ReturnType<typeof parseWav>; path: string; key: string }[] = new Array(scenes.length);
-    let next = 0;
+    const count = job.plan.scenes.length;
     let done = 0;
-    // Two lanes: the worker pool has two threads, and OpenAI calls overlap their latency.
-    const lane = async () => {
-      while (next < scenes.length) {
-        const i = next++;
-        const req = { text: scenes[i]!.narrationText, voice: job.project.voicePreset, language: job.project.language, wpm: wpmFor(job.project.tempo) };
-        const key = cacheKey('tts', { provider: services.speech.id, ...req });
-        const path = cacheFile(services.config.dataDir, 'tts', key, 'wav');
-        const hit = await getCached(services.db, key, wordsSchema);
-        if (!hit?.payloadPath || !existsSync(hit.payloadPath)) {
-          const clip = await services.speech.speak(req, h.signal);
-          writeAtomic(path, clip.wav);
-          await putCached(services.db, 'tts', key, { durationSec: clip.durationSec, words: clip.words }, path);
-          h.addCost(clip.costMicros);
-        }
-        clips[i] = { pcm: parseWav(readFileSync(hit?.payloadPath && existsSync(hit.payloadPath) ? hit.payloadPath : path)), path: hit?.payloadPath ?? path, key };
-        h.progress(++done / scenes.length);
-      }
-    };
-    await Promise.all([lane(), lane()]);
+    const fallbacks: Fallback[] = [];
+    let speech = services.speech;
+    let clips: Clip[];
+    try {
+      clips = await speakAll(job, h, speech, () => h.progress(++done / count));
+    } catch (err) {
+      if (!(err instanceof VoiceGaveUp)) throw err;
+      fallbacks.push(err.fallback);
+      h.log(fallbackText(err.fallback), 'warn');
+      speech = services.offlineSpeech;
+      done = 0;
+      clips = await speakAll(job, h, speech, () => h.progress(++done / count));
+    }
     const rate = clips[0]?.pcm.sampleRate ?? 22050;
     const timeline: Timeline = { totalSec: 0, scenes: [] };
     const parts: Int16Array[] = [];
@@ -82,8 +129,8 @@ export const ttsGenerate: RenderStep = {
     const timelinePath = join(job.dir, 'timeline.json');
     writeAtomic(voicePath, encodeWav(all, rate, 1));
     writeAtomic(timelinePath, JSON.stringify(timeline, null, 2));
-    h.log(`Voice ready: ${scenes.length} scenes, ${t.toFixed(1)} s (${services.speech.id}).`);
-    return { voicePath, timelinePath, totalSec: t };
+    h.log(`Voice ready: ${count} scenes, ${t.toFixed(1)} s (${speech.id}).`);
+    return { voicePath, timelinePath, totalSec: t, speechId: speech.id, fallbacks };
   },
 };
 

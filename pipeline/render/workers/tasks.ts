@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { drawArt, type ArtRequest } from '../media/art';
-import { speakOffline } from '../media/espeak';
-import { synthesizeMusic, type MusicMood } from '../media/music';
+import { drawArt, type ArtRequest } from '../../providers/images/art';
+import { speakOffline } from '../../providers/speech/espeak';
+import { synthesizeMusic, type MusicMood } from '../../providers/music/procedural';
 import { composeStoryboard, composeThumbnail, type StoryboardRequest, type ThumbnailRequest } from '../media/sheets';
 
 /** Jobs queued in the pool for a free worker (a counter the pool shares with its workers). */

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { findBinaries } from '../../../pipeline/render/binaries';
 import { escapeFilterValue } from '../../../pipeline/render/graph/video';
 import { ensureFontsDir } from '../../../pipeline/render/steps/captionsBuild';
-import { alignTokens } from '../../../pipeline/render/captions/align';
+import { alignTokens } from '../../../pipeline/media/words';
 import { buildAss, captionLayout } from '../../../pipeline/render/captions/ass';
 import { assColor, assTime, escapeAssText } from '../../../pipeline/render/captions/escape';
 import { pageWords } from '../../../pipeline/render/captions/pages';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EFFECT_PRESETS, getPack } from '../../../pipeline/plan/packs';
 import { captionLayout, SAFE } from '../../../pipeline/render/captions/ass';
 import { sourceScale } from '../../../pipeline/render/graph/motion';
-import { ART_TITLE } from '../../../pipeline/render/media/art';
+import { ART_TITLE } from '../../../pipeline/providers/images/art';
 import { featureWords } from '../../../pipeline/render/steps/imagesGenerate';
 
 describe('the word each scene\'s art features', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { synthesizeMusic } from '../../../pipeline/render/media/music';
-import { parseWav } from '../../../pipeline/render/media/wavParse';
+import { synthesizeMusic } from '../../../pipeline/providers/music/procedural';
+import { parseWav } from '../../../pipeline/media/wavParse';
 
 const rms = (s: Int16Array, from: number, to: number) => {
   let sum = 0;

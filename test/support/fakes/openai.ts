@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { createCanvas } from '@napi-rs/canvas';
-import { encodeWav } from '../../../pipeline/render/media/wav';
+import { encodeWav } from '../../../pipeline/media/wav';
 import { sendJson, startFakeServer, type FakeServer, type RecordedRequest } from './http';
 
 /** A 1.5 s voice-like tone as 24 kHz mono WAV, what OpenAI speech returns with response_format wav. */

@@ -1,7 +1,7 @@
 import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
 import { makeRandom } from '../../plan/offline/random';
-import type { ImageRequest } from '../../providers/images/types';
-import { registerCanvasFonts } from '../fonts';
+import type { ImageRequest } from './types';
+import { registerCanvasFonts } from '../../media/fonts';
 
 /** What offline art needs: an image request without the prompts (it draws, it does not imagine). */
 export type ArtRequest = Omit<ImageRequest, 'prompt' | 'negativePrompt'>;

@@ -24,3 +24,19 @@ export function floatToInt16(samples: Float32Array): Int16Array {
   for (let i = 0; i < samples.length; i++) out[i] = Math.max(-32768, Math.min(32767, Math.round(samples[i]! * 32767)));
   return out;
 }
+
+/** Scales quiet speech up so its peak sits at `peak` (0–1) of full scale; loud audio is left alone. */
+export function normalizePeak(samples: Int16Array, peak = 0.9): Int16Array {
+  let max = 1;
+  for (const s of samples) max = Math.max(max, Math.abs(s));
+  const gain = (peak * 32767) / max;
+  if (gain <= 1) return samples;
+  const out = new Int16Array(samples.length);
+  for (let i = 0; i < samples.length; i++) out[i] = Math.round(samples[i]! * gain);
+  return out;
+}
+
+/** The length of a WAV's audio in seconds. */
+export function wavSeconds(pcm: { samples: Int16Array; sampleRate: number; channels: number }): number {
+  return pcm.samples.length / pcm.channels / pcm.sampleRate;
+}

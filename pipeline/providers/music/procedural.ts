@@ -1,4 +1,4 @@
-import { encodeWav, floatToInt16 } from './wav';
+import { encodeWav, floatToInt16 } from '../../media/wav';
 
 export type MusicMood = 'tense' | 'bright' | 'uplifting' | 'calm' | 'driving' | 'mysterious';
 

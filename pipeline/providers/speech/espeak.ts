@@ -1,13 +1,7 @@
 import Module from '@echogarden/espeak-ng-emscripten';
-import { alignTokens } from '../captions/align';
-import { encodeWav } from './wav';
+import { alignTokens, type WordTiming } from '../../media/words';
+import { encodeWav } from '../../media/wav';
 
-/** A spoken word and where it sits in the audio (seconds). */
-export interface WordTiming {
-  word: string;
-  start: number;
-  end: number;
-}
 
 export interface SpeechResult {
   wav: Buffer;

@@ -1,4 +1,9 @@
-import type { WordTiming } from '../media/espeak';
+/** A spoken word and where it sits in the audio (seconds). */
+export interface WordTiming {
+  word: string;
+  start: number;
+  end: number;
+}
 
 /** A timing mark from a speech engine: the character index (code points) where a word starts. */
 export interface TimingMark {
@@ -46,3 +51,30 @@ export function alignTokens(text: string, marks: TimingMark[], durationSec: numb
 }
 
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
+const norm = (w: string) => w.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+
+/**
+ * Word times from an engine that reports its own words (a recogniser, Edge's word boundaries,
+ * Kokoro's captions, Festival's utterance), put back onto the script's own tokens so captions show
+ * what was written, with punctuation: engine words are matched in order to script tokens (looking
+ * a few words ahead, since engines split or drop some), and unmatched tokens are interpolated.
+ */
+export function timingsFromWords(text: string, engineWords: { word: string; start: number }[], durationSec: number): WordTiming[] {
+  const marks: TimingMark[] = [];
+  let r = 0;
+  for (const m of text.matchAll(/\S+/gu)) {
+    const charIndex = [...text.slice(0, m.index)].length;
+    const target = norm(m[0]);
+    if (!target) continue;
+    for (let look = r; look < Math.min(engineWords.length, r + 4); look++) {
+      const said = norm(engineWords[look]!.word);
+      if (said === target || (said.length > 2 && target.startsWith(said))) {
+        marks.push({ charIndex, start: engineWords[look]!.start });
+        r = look + 1;
+        break;
+      }
+    }
+  }
+  return alignTokens(text, marks, durationSec);
+}

@@ -1,0 +1,33 @@
+import OpenAI from 'openai';
+import { scrubSecrets } from '../../core/logger';
+
+/** What went wrong with one engine call, short enough for a log line and a chat message. */
+export interface EngineFailure {
+  /** HTTP status, or a network code (ECONNREFUSED, timeout), or `error`. */
+  status: number | string;
+  reason: string;
+}
+
+/** Reads an engine error into a status and a short reason, with anything token-shaped removed. */
+export function describeFailure(err: unknown): EngineFailure {
+  const e = err as Error & { status?: number; code?: string; cause?: { code?: string; message?: string } };
+  if (err instanceof OpenAI.APIConnectionTimeoutError || e?.name === 'TimeoutError') return { status: 'timeout', reason: 'no answer in time' };
+  if (err instanceof OpenAI.APIError && err.status !== undefined) {
+    const body = (err.error as { message?: string } | undefined)?.message ?? err.message;
+    return { status: err.status, reason: clip(scrubSecrets(body.replace(/^\d{3}\s*/, ''))) };
+  }
+  const code = e?.cause?.code ?? e?.code;
+  if (err instanceof OpenAI.APIConnectionError || code) {
+    return { status: code ?? 'unreachable', reason: code === 'ECONNREFUSED' ? 'connection refused' : clip(scrubSecrets(e.cause?.message ?? e.message ?? 'cannot connect')) };
+  }
+  return { status: 'error', reason: clip(scrubSecrets(e?.message ?? String(err))) };
+}
+
+const clip = (s: string) => (s.length > 160 ? `${s.slice(0, 157)}…` : s);
+
+/** One line for people: "HTTP 503: overloaded", "connection refused", "timeout: no answer in time". */
+export function failureText(f: EngineFailure): string {
+  if (typeof f.status === 'number') return `HTTP ${f.status}: ${f.reason}`;
+  if (f.status === 'error') return f.reason;
+  return f.reason.includes(String(f.status).toLowerCase()) || f.status === 'unreachable' || f.reason === 'connection refused' ? f.reason : `${f.status}: ${f.reason}`;
+}

@@ -1,0 +1,52 @@
+import { Communicate } from 'edge-tts-universal';
+import { decodeToWav } from '../../media/decode';
+import { wavSeconds } from '../../media/wav';
+import { parseWav } from '../../media/wavParse';
+import { timingsFromWords } from '../../media/words';
+import type { SpeechProvider } from './types';
+import { edgeVoice } from './voices';
+
+/** Edge's voices speak about this many words a minute at rate +0%. */
+const EDGE_BASE_WPM = 155;
+/** Edge streams 24 kHz MP3; we decode at the same rate. */
+const SAMPLE_RATE = 24_000;
+/** Edge reports times in 100-nanosecond ticks. */
+const TICKS_PER_SEC = 10_000_000;
+
+/**
+ * Microsoft Edge's free neural voices (edge-tts-universal, a websocket to Edge's read-aloud
+ * service; no key). The word boundaries Edge streams with the audio are the captions' timings.
+ * The client waits forever for a socket that never opens, so every call has its own deadline.
+ */
+export function makeEdgeSpeech(opts: { ffmpeg: string; timeoutMs: number }): SpeechProvider {
+  return {
+    id: 'edge-tts:v1',
+    engine: 'edge',
+    async speak(req, signal) {
+      const pct = Math.round((req.wpm / EDGE_BASE_WPM - 1) * 100);
+      const voice = edgeVoice(req.voice, req.language);
+      const tts = new Communicate(req.text, { voice, rate: `${pct >= 0 ? '+' : ''}${pct}%`, connectionTimeout: opts.timeoutMs });
+      const deadline = AbortSignal.any([AbortSignal.timeout(opts.timeoutMs), ...(signal ? [signal] : [])]);
+      const audio: Buffer[] = [];
+      const said: { word: string; start: number }[] = [];
+      const collect = (async () => {
+        for await (const chunk of tts.stream()) {
+          if (chunk.type === 'audio' && chunk.data) audio.push(chunk.data);
+          else if (chunk.type === 'WordBoundary' && chunk.text !== undefined && chunk.offset !== undefined) said.push({ word: chunk.text, start: chunk.offset / TICKS_PER_SEC });
+        }
+      })();
+      await new Promise<void>((resolve, reject) => {
+        const stop = () => reject(deadline.reason instanceof Error && deadline.reason.name === 'TimeoutError'
+          ? new Error(`Edge did not finish speaking within ${Math.round(opts.timeoutMs / 1000)} s (voice ${voice})`)
+          : deadline.reason);
+        if (deadline.aborted) return stop();
+        deadline.addEventListener('abort', stop, { once: true });
+        collect.then(resolve, reject).finally(() => deadline.removeEventListener('abort', stop));
+      });
+      if (!audio.length) throw new Error(`Edge sent no audio (voice ${voice})`);
+      const wav = await decodeToWav(opts.ffmpeg, Buffer.concat(audio), SAMPLE_RATE, signal);
+      const durationSec = wavSeconds(parseWav(wav));
+      return { wav, durationSec, words: said.length ? timingsFromWords(req.text, said, durationSec) : undefined, costMicros: 0 };
+    },
+  };
+}
