@@ -9,11 +9,12 @@ COPY prisma ./prisma
 RUN npm ci --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim
-# Debian's ffmpeg (libx264, libass, all filters we use) and fonts for libass fallbacks.
-RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg fonts-dejavu-core tini \
+# Debian's ffmpeg (libx264, libass, all filters we use), fonts for libass fallbacks, and Festival
+# with its HTS voice: clearer than eSpeak and offline, so it is the image's default voice.
+RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg fonts-dejavu-core tini festival festvox-us-slt-hts \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-ENV NODE_ENV=production DATA_DIR=/data
+ENV NODE_ENV=production DATA_DIR=/data VOICE_ENGINE=festival
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=deps /app/generated ./generated
 COPY . .

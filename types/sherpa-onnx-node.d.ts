@@ -16,4 +16,7 @@ declare module 'sherpa-onnx-node' {
     readonly sampleRate: number;
     generateAsync(req: { text: string; sid: number; speed: number }): Promise<{ samples: Float32Array; sampleRate: number }>;
   }
+  /** The package is CommonJS: from ESM its exports arrive as the default export. */
+  const sherpa: { OfflineTts: typeof OfflineTts };
+  export default sherpa;
 }

@@ -37,7 +37,8 @@ export function makeFestivalSpeech(opts: { festival: string }): SpeechProvider {
         const wavPath = join(dir, 'speech.wav');
         const script = [
           `(${VOICE})`,
-          `(Parameter.set 'Duration_Stretch ${(BASE_WPM / Math.max(60, req.wpm)).toFixed(3)})`,
+          // hts_engine's speed rate (-r): above 1 speaks faster; the utterance's times follow it.
+          `(set! hts_engine_params (cons (list "-r" ${Math.min(3, Math.max(0.5, req.wpm / BASE_WPM)).toFixed(3)}) hts_engine_params))`,
           `(set! utt (SynthText ${schemeString(req.text)}))`,
           `(utt.save.wave utt ${schemeString(wavPath)} 'riff)`,
           `(mapcar (lambda (w) (format t "W\\t%s\\t%f\\n" (item.name w) (item.feat w "R:SylStructure.daughter1.daughter1.R:Segment.p.end"))) (utt.relation.items utt 'Word))`,

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OfflineTts, OfflineTtsConfig } from 'sherpa-onnx-node';
 import { encodeWav, floatToInt16 } from '../../media/wav';
@@ -24,6 +24,9 @@ export function sherpaConfig(dir: string, numThreads: number): OfflineTtsConfig 
   const base = { model: join(dir, onnx), tokens: join(dir, 'tokens.txt'), ...(dataDir ? { dataDir } : {}), ...(lexicon ? { lexicon } : {}) };
   if (files.includes('voices.bin')) return { model: { kokoro: { ...base, voices: join(dir, 'voices.bin') }, numThreads, provider: 'cpu' }, maxNumSentences: 1 };
   if (!dataDir && !lexicon) throw new Error(`${dir} has neither espeak-ng-data/ nor lexicon.txt: a Piper or VITS model needs one`);
+  // sherpa's lexicon reader ends the whole process (an uncaught C++ exception) when tokens.txt has
+  // no space token (a line holding only an id): refuse such a directory here instead.
+  if (!dataDir && !/^\s+\d+\s*$/m.test(readFileSync(join(dir, 'tokens.txt'), 'utf8'))) throw new Error(`tokens.txt in ${dir} has no space token (a line with only its id), which a lexicon model needs`);
   return { model: { vits: base, numThreads, provider: 'cpu' }, maxNumSentences: 1 };
 }
 
@@ -37,7 +40,7 @@ export function makeSherpaSpeech(opts: { modelDir: string; threads: number }): S
   const load = () => {
     loading ??= (async () => {
       const config = sherpaConfig(opts.modelDir, opts.threads);
-      const { OfflineTts } = await import('sherpa-onnx-node');
+      const { OfflineTts } = (await import('sherpa-onnx-node')).default;
       return OfflineTts.createAsync(config).catch((err: Error) => {
         throw new Error(`sherpa-onnx could not load the model in ${opts.modelDir}: ${err.message}`);
       });
