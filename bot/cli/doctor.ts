@@ -7,6 +7,7 @@ import { scrubSecrets } from '../../core/logger';
 import { openDatabase } from '../../db/client';
 import { findBinaries, probeCapabilities } from '../../pipeline/render/binaries';
 import { bundledFonts, missingFonts } from '../../pipeline/media/fonts';
+import { checkEngines } from './doctorEngines';
 
 export type CheckState = 'ok' | 'off' | 'warn' | 'error';
 
@@ -114,39 +115,6 @@ async function checkTelegram(config: Config): Promise<CheckRow> {
   }
 }
 
-async function checkOpenAI(config: Config): Promise<CheckRow> {
-  if (!config.openai.apiKey) {
-    return { name: 'openai', state: 'off', detail: 'offline mode: built-in planner, local voice and art', advice: 'Set OPENAI_API_KEY (and OPENAI_BASE_URL for other servers) for AI plans, voices and images.' };
-  }
-  const base = (config.openai.baseURL ?? 'https://api.openai.com/v1').replace(/\/$/, '');
-  try {
-    const { status } = await getJson(`${base}/models`, { Authorization: `Bearer ${config.openai.apiKey}` });
-    if (status === 200) return { name: 'openai', state: 'ok', detail: `${base}, model ${config.openai.model}`, advice: '' };
-    return { name: 'openai', state: 'error', detail: `key refused (HTTP ${status})`, advice: status === 401 ? 'Check OPENAI_API_KEY.' : 'Check OPENAI_BASE_URL.' };
-  } catch (err) {
-    return { name: 'openai', state: 'error', detail: `${base}: ${failure(err)}`, advice: 'Check the network or OPENAI_BASE_URL.' };
-  }
-}
-
-async function checkOfflineMedia(): Promise<CheckRow[]> {
-  const rows: CheckRow[] = [];
-  try {
-    const { speakOffline } = await import('../../pipeline/providers/speech/espeak');
-    const r = await speakOffline('Ready.', { voice: 'alloy', language: 'en', wpm: 150 });
-    rows.push({ name: 'voice', state: r.durationSec > 0.1 ? 'ok' : 'error', detail: `offline eSpeak NG (${r.durationSec.toFixed(1)} s test clip, ${r.words.length} word timing)`, advice: '' });
-  } catch (err) {
-    rows.push({ name: 'voice', state: 'error', detail: failure(err), advice: 'Run npm ci to restore @echogarden/espeak-ng-emscripten.' });
-  }
-  try {
-    const { drawArt } = await import('../../pipeline/providers/images/art');
-    const art = await drawArt({ width: 90, height: 160, palette: ['#000000', '#333333', '#ffffff'], title: 'ok', subtitle: '', seed: 'doctor', sceneNumber: 1 });
-    rows.push({ name: 'art', state: 'ok', detail: `offline drawing (Skia), ${art.length} byte test frame`, advice: '' });
-  } catch (err) {
-    rows.push({ name: 'art', state: 'error', detail: failure(err), advice: 'Run npm ci to restore @napi-rs/canvas.' });
-  }
-  return rows;
-}
-
 /** Where finished videos can be posted besides chats, and what is missing for the rest. */
 async function checkPublishing(config: Config): Promise<CheckRow[]> {
   const { dir, webhookUrl, webhookSecret } = config.publish;
@@ -175,12 +143,12 @@ function checkLinking(config: Config): CheckRow[] {
 
 /** Runs every check concurrently and returns one row each, in a fixed order. */
 export async function runDoctor(config: Config): Promise<CheckRow[]> {
-  const [db, ffmpeg, media, discord, telegram, openai, publishing] = await Promise.all([
-    checkDatabase(config), checkFfmpeg(config), checkOfflineMedia(), checkDiscord(config), checkTelegram(config), checkOpenAI(config), checkPublishing(config),
+  const [db, ffmpeg, engines, discord, telegram, publishing] = await Promise.all([
+    checkDatabase(config), checkFfmpeg(config), checkEngines(config), checkDiscord(config), checkTelegram(config), checkPublishing(config),
   ]);
   return [
     { name: 'config', state: 'ok', detail: `DATA_DIR ${config.dataDir}`, advice: '' },
-    ...db, ffmpeg, checkFonts(), ...media, discord, telegram, openai, ...publishing, ...checkLinking(config),
+    ...db, ffmpeg, checkFonts(), ...engines, discord, telegram, ...publishing, ...checkLinking(config),
   ];
 }
 

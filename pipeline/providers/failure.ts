@@ -16,11 +16,26 @@ export function describeFailure(err: unknown): EngineFailure {
     const body = (err.error as { message?: string } | undefined)?.message ?? err.message;
     return { status: err.status, reason: clip(scrubSecrets(body.replace(/^\d{3}\s*/, ''))) };
   }
-  const code = e?.cause?.code ?? e?.code;
+  const code = networkCode(err);
   if (err instanceof OpenAI.APIConnectionError || code) {
-    return { status: code ?? 'unreachable', reason: code === 'ECONNREFUSED' ? 'connection refused' : clip(scrubSecrets(e.cause?.message ?? e.message ?? 'cannot connect')) };
+    const deepest = innermost(err);
+    return { status: code ?? 'unreachable', reason: code === 'ECONNREFUSED' ? 'connection refused' : clip(scrubSecrets(deepest.message || 'cannot connect')) };
   }
   return { status: 'error', reason: clip(scrubSecrets(e?.message ?? String(err))) };
+}
+
+/** The innermost cause of an error (fetch wraps the socket's error in "fetch failed"). */
+function innermost(err: unknown): Error {
+  let e = err as Error & { cause?: unknown };
+  for (let depth = 0; depth < 5 && e.cause instanceof Error; depth++) e = e.cause as Error & { cause?: unknown };
+  return e;
+}
+
+/** A system error code (ECONNREFUSED, ENOTFOUND, ECONNRESET…) anywhere in the cause chain. */
+function networkCode(err: unknown): string | undefined {
+  let e = err as { code?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; depth < 6 && e; depth++, e = e.cause as typeof e) if (typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code)) return e.code;
+  return undefined;
 }
 
 const clip = (s: string) => (s.length > 160 ? `${s.slice(0, 157)}…` : s);

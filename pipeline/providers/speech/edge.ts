@@ -26,7 +26,6 @@ export function makeEdgeSpeech(opts: { ffmpeg: string; timeoutMs: number }): Spe
       const pct = Math.round((req.wpm / EDGE_BASE_WPM - 1) * 100);
       const voice = edgeVoice(req.voice, req.language);
       const tts = new Communicate(req.text, { voice, rate: `${pct >= 0 ? '+' : ''}${pct}%`, connectionTimeout: opts.timeoutMs });
-      const deadline = AbortSignal.any([AbortSignal.timeout(opts.timeoutMs), ...(signal ? [signal] : [])]);
       const audio: Buffer[] = [];
       const said: { word: string; start: number }[] = [];
       const collect = (async () => {
@@ -35,14 +34,24 @@ export function makeEdgeSpeech(opts: { ffmpeg: string; timeoutMs: number }): Spe
           else if (chunk.type === 'WordBoundary' && chunk.text !== undefined && chunk.offset !== undefined) said.push({ word: chunk.text, start: chunk.offset / TICKS_PER_SEC });
         }
       })();
-      await new Promise<void>((resolve, reject) => {
-        const stop = () => reject(deadline.reason instanceof Error && deadline.reason.name === 'TimeoutError'
-          ? new Error(`Edge did not finish speaking within ${Math.round(opts.timeoutMs / 1000)} s (voice ${voice})`)
-          : deadline.reason);
-        if (deadline.aborted) return stop();
-        deadline.addEventListener('abort', stop, { once: true });
-        collect.then(resolve, reject).finally(() => deadline.removeEventListener('abort', stop));
-      });
+      // A plain (ref'd) timer, not AbortSignal.timeout: while the client waits on a socket that
+      // never opens, nothing else may be keeping a command-line process alive.
+      let timer: NodeJS.Timeout | undefined;
+      let onAbort: (() => void) | undefined;
+      try {
+        await Promise.race([
+          collect,
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`Edge did not finish speaking within ${Math.round(opts.timeoutMs / 1000)} s (voice ${voice})`)), opts.timeoutMs);
+            onAbort = () => reject(signal?.reason);
+            if (signal?.aborted) onAbort();
+            else signal?.addEventListener('abort', onAbort, { once: true });
+          }),
+        ]);
+      } finally {
+        clearTimeout(timer);
+        if (onAbort) signal?.removeEventListener('abort', onAbort);
+      }
       if (!audio.length) throw new Error(`Edge sent no audio (voice ${voice})`);
       const wav = await decodeToWav(opts.ffmpeg, Buffer.concat(audio), SAMPLE_RATE, signal);
       const durationSec = wavSeconds(parseWav(wav));

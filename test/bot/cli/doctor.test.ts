@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { loadConfig } from '../../../core/config';
 import { formatDoctor, runDoctor } from '../../../bot/cli/doctor';
 import { sendJson, startFakeServer, type FakeServer } from '../../support/fakes/http';
+import { startFakeOpenAI } from '../../support/fakes/openai';
+import { writeTinyVoiceModel } from '../../support/tinyVoiceModel';
 
 const GOOD = 'good-token';
 let fake: FakeServer;
@@ -29,20 +31,23 @@ afterAll(async () => {
 
 describe('shortsmith doctor', () => {
   it('reports working services as ok', async () => {
+    const model = await startFakeOpenAI();
     const rows = await runDoctor(loadConfig({
       DATA_DIR: dataDir, DISCORD_TOKEN: GOOD, DISCORD_API_URL: `${fake.url}/discord`,
-      TELEGRAM_BOT_TOKEN: GOOD, TELEGRAM_API_ROOT: `${fake.url}/tg`, OPENAI_API_KEY: GOOD, OPENAI_BASE_URL: `${fake.url}/v1`,
-    }));
+      TELEGRAM_BOT_TOKEN: GOOD, TELEGRAM_API_ROOT: `${fake.url}/tg`, PLANNER_BASE_URL: model.baseURL, PLANNER_MODEL: 'llama3.2',
+    })).finally(() => model.close());
     const byName = Object.fromEntries(rows.map((r) => [r.name, r]));
     expect(byName.database?.state).toBe('ok');
     expect(byName.migrations?.state).toBe('ok');
     expect(byName.ffmpeg?.state).toBe('ok');
     expect(byName.fonts?.state).toBe('ok');
-    expect(byName.voice?.state).toBe('ok');
-    expect(byName.art?.state).toBe('ok');
+    // The planner was asked one tiny question; the rest stay offline and work.
+    expect(byName.planner).toMatchObject({ state: 'ok', detail: expect.stringMatching(/^llama3\.2 at http:\/\/127\.0\.0\.1:\d+\/v1 \(answered in/) });
+    expect(byName.voice).toMatchObject({ state: 'ok', detail: expect.stringMatching(/^offline eSpeak NG: [\d.]+ s test clip/), advice: expect.stringMatching(/VOICE_ENGINE=edge/) });
+    expect(byName.timings?.state).toBe('ok');
+    expect(byName.pictures?.state).toBe('ok');
     expect(byName.discord).toMatchObject({ state: 'ok', detail: 'logged in as smithbot' });
     expect(byName.telegram).toMatchObject({ state: 'ok', detail: 'logged in as @smith_bot' });
-    expect(byName.openai?.state).toBe('ok');
   });
 
   it('says what is wrong and what to do, without printing secrets', async () => {
@@ -58,8 +63,11 @@ describe('shortsmith doctor', () => {
     expect(byName.discord).toMatchObject({ state: 'error', detail: 'token refused (HTTP 401)' });
     expect(byName.discord?.advice).toMatch(/Developer Portal/);
     expect(byName.telegram?.state).toBe('error');
-    expect(byName.openai?.state).toBe('error');
-    expect(byName.openai?.detail).toMatch(/cannot connect/);
+    // One key turns every engine to its server: each says it cannot connect, and what falls back.
+    expect(byName.planner).toMatchObject({ state: 'error', detail: expect.stringMatching(/connection refused$/), advice: expect.stringMatching(/PLANNER_BASE_URL/) });
+    expect(byName.voice).toMatchObject({ state: 'error', detail: 'openai: connection refused', advice: expect.stringMatching(/VOICE_BASE_URL/) });
+    expect(byName.timings).toMatchObject({ state: 'warn', detail: expect.stringMatching(/fall back to offline alignment/) });
+    expect(byName.pictures).toMatchObject({ state: 'error', detail: expect.stringMatching(/fall back to offline art/) });
     const text = formatDoctor(rows);
     expect(text).not.toContain(secret);
     expect(text).not.toContain('bad');
@@ -67,7 +75,17 @@ describe('shortsmith doctor', () => {
 
   it('reports platforms without tokens as off, not as errors', async () => {
     const rows = await runDoctor(loadConfig({ DATA_DIR: dataDir }));
-    expect(rows.filter((r) => ['discord', 'telegram', 'openai', 'folder posts', 'webhooks'].includes(r.name)).map((r) => r.state)).toEqual(['off', 'off', 'off', 'off', 'off']);
+    expect(rows.filter((r) => ['discord', 'telegram', 'folder posts', 'webhooks'].includes(r.name)).map((r) => r.state)).toEqual(['off', 'off', 'off', 'off']);
+    expect(rows.filter((r) => ['planner', 'voice', 'timings', 'pictures'].includes(r.name)).map((r) => r.state)).toEqual(['ok', 'ok', 'ok', 'ok']);
+  });
+
+  it('tests the chosen voice engine and says what is missing for it', async () => {
+    const byName = async (env: Record<string, string>) => Object.fromEntries((await runDoctor(loadConfig({ DATA_DIR: dataDir, ...env }))).map((r) => [r.name, r]));
+    expect((await byName({ VOICE_ENGINE: 'sherpa' })).voice).toMatchObject({ state: 'error', detail: expect.stringMatching(/needs SHERPA_MODEL_DIR/) });
+    const model = join(dataDir, 'voice-model');
+    writeTinyVoiceModel(model);
+    expect((await byName({ VOICE_ENGINE: 'sherpa', SHERPA_MODEL_DIR: model })).voice).toMatchObject({ state: 'ok', detail: expect.stringMatching(/^sherpa model in .*no word timings \(aligned afterwards\)$/) });
+    expect((await byName({ VOICE_ENGINE: 'festival', FESTIVAL_PATH: join(dataDir, 'no-festival') })).voice).toMatchObject({ state: 'error', detail: expect.stringMatching(/apt-get install festival/) });
   });
 
   it('checks the publishing folder and says when webhooks cannot be signed', async () => {

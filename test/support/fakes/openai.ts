@@ -98,8 +98,27 @@ function reply(res: ServerResponse, r: ChatReply, model: string): void {
   });
 }
 
-/** A fake OpenAI-compatible server on 127.0.0.1 speaking chat completions (more APIs as needed). */
-export async function startFakeOpenAI(extra?: (req: RecordedRequest, res: ServerResponse) => boolean): Promise<FakeOpenAI> {
+/** The schema name a request without `json_schema` asks for, read from the schema our client puts in its system message. */
+function schemaNameFromPrompt(messages: ChatCall['messages']): string {
+  const system = messages.find((m) => m.role === 'system' && m.content.includes('JSON schema'))?.content ?? '';
+  const props = Object.keys((JSON.parse(system.slice(system.indexOf('{')) || '{}') as { properties?: object }).properties ?? {});
+  const byProp: Record<string, string> = { hooks: 'hooks', beats: 'outline', scenes: 'scenes', scene: 'scene', narrationText: 'shorten' };
+  return byProp[props[0] ?? ''] ?? '';
+}
+
+export interface FakeOpenAIOptions {
+  /**
+   * Which structured-output modes the server knows, like real servers: OpenAI all; some
+   * llama.cpp/Ollama builds only `json_object`; others none (a 400 names response_format, and
+   * replies wrap the JSON in a Markdown fence as local models often do).
+   */
+  formats?: 'json_schema' | 'json_object' | 'none';
+  /** Requests must carry this bearer key (401 otherwise); by default any key or none passes. */
+  requireKey?: string;
+}
+
+/** A fake OpenAI-compatible server on 127.0.0.1 speaking chat completions, speech, transcription and images. */
+export async function startFakeOpenAI(extra?: (req: RecordedRequest, res: ServerResponse) => boolean, options: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
   const chatCalls: ChatCall[] = [];
   const mediaCalls: string[] = [];
   const script = new Map<string, ChatReply[]>();
@@ -111,14 +130,19 @@ export async function startFakeOpenAI(extra?: (req: RecordedRequest, res: Server
     }
     if (req.method === 'POST' && req.path === '/v1/chat/completions') {
       const body = JSON.parse(req.body.toString('utf8')) as Record<string, unknown>;
-      const format = body.response_format as { json_schema?: { name?: string } } | undefined;
-      const call: ChatCall = {
-        schemaName: format?.json_schema?.name ?? '',
-        messages: body.messages as ChatCall['messages'],
-        request: body,
-      };
+      if (options.requireKey && req.headers.authorization !== `Bearer ${options.requireKey}`) return sendJson(res, 401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error' } });
+      const format = body.response_format as { type?: string; json_schema?: { name?: string } } | undefined;
+      const supported = options.formats ?? 'json_schema';
+      if (format && (supported === 'none' || (supported === 'json_object' && format.type === 'json_schema'))) {
+        return sendJson(res, 400, { error: { message: `response_format type ${format.type} is not supported by this server`, type: 'invalid_request_error' } });
+      }
+      const messages = body.messages as ChatCall['messages'];
+      const call: ChatCall = { schemaName: format?.json_schema?.name ?? schemaNameFromPrompt(messages), messages, request: body };
       chatCalls.push(call);
       const queued = script.get(call.schemaName)?.shift();
+      // A plain question (the doctor's "Reply with OK."): a plain answer.
+      if (!queued && !format && !call.schemaName) return reply(res, { text: 'OK' }, String(body.model));
+      if (!queued && supported === 'none') return reply(res, { text: `Here is the JSON:\n\`\`\`json\n${JSON.stringify(defaultAnswer(call))}\n\`\`\`` }, String(body.model));
       return reply(res, queued ?? { json: defaultAnswer(call) }, String(body.model));
     }
     sendJson(res, 404, { error: { message: `no fake for ${req.method} ${req.path}` } });
