@@ -13,6 +13,7 @@ import { benchRender, type RenderBench } from './render';
 import { benchLatency } from './latency';
 import { benchQueue } from './queue';
 import { benchCrash } from './crash';
+import { benchVoices } from './voices';
 
 async function benchDatabase(url: string, label: string): Promise<void> {
   const t0 = performance.now();
@@ -61,3 +62,4 @@ if (!only || only === 'render') {
 if (!only || only === 'latency') await benchLatency();
 if (!only || only === 'queue') await benchQueue();
 if (!only || only === 'crash') await benchCrash();
+if (!only || only === 'voices') await benchVoices();

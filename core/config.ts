@@ -35,7 +35,7 @@ const envSchema = z.object({
   PLANNER_BASE_URL: url('PLANNER_BASE_URL'),
   PLANNER_API_KEY: optionalString,
   PLANNER_MODEL: optionalString,
-  VOICE_ENGINE: optionalString.pipe(z.enum(['offline', 'openai', 'edge', 'sherpa', 'festival']).optional()),
+  VOICE_ENGINE: optionalString.pipe(z.enum(['offline', 'espeak', 'openai', 'edge', 'sherpa', 'festival']).optional()),
   VOICE_BASE_URL: url('VOICE_BASE_URL'),
   VOICE_API_KEY: optionalString,
   VOICE_MODEL: optionalString,
@@ -94,7 +94,7 @@ export interface ServerConfig {
   timeoutMs: number;
 }
 
-export type VoiceEngine = 'offline' | 'openai' | 'edge' | 'sherpa' | 'festival';
+export type VoiceEngine = 'offline' | 'espeak' | 'openai' | 'edge' | 'sherpa' | 'festival';
 
 /** Each engine chosen on its own; see `engineConfig`. */
 export interface EngineConfig {

@@ -3,7 +3,9 @@ import { describeFailure, failureText } from '../../pipeline/providers/failure';
 import { makeOpenAIClient } from '../../pipeline/providers/openaiClient';
 import { drawArt } from '../../pipeline/providers/images/art';
 import { speakOffline } from '../../pipeline/providers/speech/espeak';
-import { makeOfflineSpeech } from '../../pipeline/providers/speech/offline';
+import { speakFlite } from '../../pipeline/providers/speech/flite';
+import { makeEspeakSpeech, makeOfflineSpeech } from '../../pipeline/providers/speech/offline';
+import type { SpeechRequest } from '../../pipeline/providers/speech/types';
 import { makeWhisperTimings } from '../../pipeline/providers/speech/transcribe';
 import { findBinaries } from '../../pipeline/render/binaries';
 import { makeSpeech } from '../../pipeline/render/services';
@@ -39,17 +41,18 @@ async function checkPlanner(config: Config): Promise<CheckRow> {
 /** The voice: speaks a short line with the configured engine. */
 async function checkVoice(config: Config): Promise<CheckRow> {
   const v = config.engines.voice;
-  const offline = makeOfflineSpeech((req) => speakOffline(req.text, req));
-  const prefix = { openai: 'VOICE', edge: 'VOICE', sherpa: 'SHERPA', festival: 'FESTIVAL', offline: 'VOICE' }[v.kind];
+  const espeak = (req: SpeechRequest) => speakOffline(req.text, req);
+  const offline = makeOfflineSpeech({ espeak, flite: (req) => speakFlite(req.text, req) });
+  const prefix = { openai: 'VOICE', edge: 'VOICE', sherpa: 'SHERPA', festival: 'FESTIVAL', offline: 'VOICE', espeak: 'VOICE' }[v.kind];
   const hint = 'For a natural voice: VOICE_ENGINE=edge (free, online), festival (Debian package), sherpa (SHERPA_MODEL_DIR) or openai (VOICE_BASE_URL, e.g. Kokoro-FastAPI).';
   try {
-    const speech = makeSpeech(config, findBinaries(config.ffmpeg), offline);
+    const speech = makeSpeech(config, findBinaries(config.ffmpeg), offline, makeEspeakSpeech(espeak));
     const started = Date.now();
     const clip = await speech.speak({ text: TEST_TEXT, voice: 'alloy', language: 'en', wpm: 160 }, AbortSignal.timeout(30_000));
     const ms = Date.now() - started;
     const timings = clip.words?.length ? `${clip.words.length} word timings` : 'no word timings (aligned afterwards)';
-    const engine = v.kind === 'offline' ? 'offline eSpeak NG' : v.kind === 'openai' ? `${v.model} at ${where(v.baseURL)}` : v.kind === 'sherpa' ? `sherpa model in ${v.sherpaModelDir}` : v.kind;
-    return { name: 'voice', state: clip.durationSec > 0.2 ? 'ok' : 'error', detail: `${engine}: ${clip.durationSec.toFixed(1)} s test clip in ${ms} ms, ${timings}`, advice: v.kind === 'offline' ? hint : '' };
+    const engine = v.kind === 'offline' ? 'offline Flite (English; eSpeak NG for other languages)' : v.kind === 'espeak' ? 'offline eSpeak NG' : v.kind === 'openai' ? `${v.model} at ${where(v.baseURL)}` : v.kind === 'sherpa' ? `sherpa model in ${v.sherpaModelDir}` : v.kind;
+    return { name: 'voice', state: clip.durationSec > 0.2 ? 'ok' : 'error', detail: `${engine}: ${clip.durationSec.toFixed(1)} s test clip in ${ms} ms, ${timings}`, advice: v.kind === 'offline' || v.kind === 'espeak' ? hint : '' };
   } catch (err) {
     const f = describeFailure(err);
     const why = failureText(f);

@@ -9,7 +9,7 @@ export interface EngineSpeeds {
 }
 
 /** Seconds of work per second of speech, by voice engine (`npm run bench -- voices`, 2 cores). */
-const VOICE_SEC_PER_SEC: Record<string, number> = { offline: 0.003, festival: 0.08, sherpa: 0.3, edge: 0.15, openai: 0.25 };
+const VOICE_SEC_PER_SEC: Record<string, number> = { offline: 0.012, espeak: 0.003, festival: 0.08, sherpa: 0.3, edge: 0.15, openai: 0.25 };
 
 /**
  * Expected seconds per step for a video of `lengthSec` with `scenes` scenes on a 2-core machine
@@ -18,7 +18,7 @@ const VOICE_SEC_PER_SEC: Record<string, number> = { offline: 0.003, festival: 0.
  */
 export function expectedStepSeconds(step: PipelineStep, lengthSec: number, scenes: number, engines: EngineSpeeds, chatCopy = false): number {
   switch (step) {
-    case 'tts_generate': return (VOICE_SEC_PER_SEC[engines.voice] ?? 0.25) * lengthSec + (engines.voice === 'offline' ? 0.03 : 0.5 * scenes);
+    case 'tts_generate': return (VOICE_SEC_PER_SEC[engines.voice] ?? 0.25) * lengthSec + (['offline', 'espeak'].includes(engines.voice) ? 0.04 * scenes : 0.5 * scenes);
     case 'asr_align': return engines.transcribes ? 1 * scenes : 0.1;
     case 'images_generate': return engines.images === 'offline' ? 0.03 * scenes : 6 * scenes;
     case 'captions_build': return 0.1;

@@ -7,8 +7,10 @@ import { makeOpenAIClient } from '../providers/openaiClient';
 import { makeEdgeSpeech } from '../providers/speech/edge';
 import { makeOfflineTimings } from '../providers/speech/energyAlign';
 import { findFestival, makeFestivalSpeech } from '../providers/speech/festival';
-import { makeOfflineSpeech } from '../providers/speech/offline';
+import type { SpeechResult } from '../providers/speech/espeak';
+import { makeEspeakSpeech, makeOfflineSpeech, type OfflineSpeaker } from '../providers/speech/offline';
 import { makeOpenAISpeech } from '../providers/speech/openai';
+import { speakFlite, warmFlite } from '../providers/speech/flite';
 import { makeSherpaSpeech } from '../providers/speech/sherpa';
 import { makeWhisperTimings } from '../providers/speech/transcribe';
 import type { SpeechProvider } from '../providers/speech/types';
@@ -24,9 +26,11 @@ const EDGE_TIMEOUT_MS = 20_000;
  * The configured voice engine. Settings that cannot work (sherpa without a model directory,
  * festival not installed) are refused here, at start-up, with what to set — never mid-render.
  */
-export function makeSpeech(config: Config, bins: Binaries, offline: SpeechProvider): SpeechProvider {
+export function makeSpeech(config: Config, bins: Binaries, offline: SpeechProvider, espeak: SpeechProvider): SpeechProvider {
   const v = config.engines.voice;
   switch (v.kind) {
+    case 'espeak':
+      return espeak;
     case 'openai':
       return makeOpenAISpeech(makeOpenAIClient(v, 0), v.model);
     case 'edge':
@@ -57,8 +61,12 @@ export async function makeRenderServices(config: Config, db: Db, log: Logger): P
   // Before the worker threads grow this process: the launcher is forked from it once.
   launcher.prestart();
   const pool = new WorkerPool();
-  const warm = pool.warmUp(engines.voice.kind === 'offline');
-  const offlineSpeech = makeOfflineSpeech((req, signal) => pool.run('speak', req, signal));
+  // eSpeak's JIT warm-up pays off only when it speaks every video; Flite is compiled either way.
+  const warm = pool.warmUp(engines.voice.kind === 'espeak');
+  const espeak: OfflineSpeaker<SpeechResult> = (req, signal) => pool.run('speak', req, signal);
+  const offlineSpeech = makeOfflineSpeech({ espeak, flite: (req, signal) => speakFlite(req.text, req, signal) });
+  // Flite's process compiles its voices once: start it now, off the first scene's clock.
+  if (engines.voice.kind === 'offline') void warmFlite().catch(() => undefined);
   const offlineImages = makeOfflineImages((req, signal) => pool.run('art', req, signal));
   return {
     config,
@@ -66,7 +74,7 @@ export async function makeRenderServices(config: Config, db: Db, log: Logger): P
     log,
     bins,
     pool,
-    speech: makeSpeech(config, bins, offlineSpeech),
+    speech: makeSpeech(config, bins, offlineSpeech, makeEspeakSpeech(espeak)),
     offlineSpeech,
     timings: engines.transcribe.kind === 'openai' ? makeWhisperTimings(makeOpenAIClient(engines.transcribe, 0), engines.transcribe.model) : null,
     aligner: makeOfflineTimings(),

@@ -97,7 +97,7 @@ describe('engines chosen on their own, end to end in a Telegram group', () => {
     const run = await getRun(app.db.prisma, runRow.id);
     expect(run.status).toBe('done');
     const tts = run.resumeState.steps.tts_generate!.outputs;
-    expect(tts.speechId).toBe('espeak-ng:v1');
+    expect(tts.speechId).toBe('offline-voice:v2');
     expect(run.logs.filter((l) => l.level === 'warn').map((l) => l.message).join('\n')).toMatch(/The voice fell back from openai/);
 
     // Every failed call (each scene in flight, and its one retry) logged once, with who it was for.

@@ -43,7 +43,7 @@ describe('shortsmith doctor', () => {
     expect(byName.fonts?.state).toBe('ok');
     // The planner was asked one tiny question; the rest stay offline and work.
     expect(byName.planner).toMatchObject({ state: 'ok', detail: expect.stringMatching(/^llama3\.2 at http:\/\/127\.0\.0\.1:\d+\/v1 \(answered in/) });
-    expect(byName.voice).toMatchObject({ state: 'ok', detail: expect.stringMatching(/^offline eSpeak NG: [\d.]+ s test clip/), advice: expect.stringMatching(/VOICE_ENGINE=edge/) });
+    expect(byName.voice).toMatchObject({ state: 'ok', detail: expect.stringMatching(/^offline Flite \(English; eSpeak NG for other languages\): [\d.]+ s test clip/), advice: expect.stringMatching(/VOICE_ENGINE=edge/) });
     expect(byName.timings?.state).toBe('ok');
     expect(byName.pictures?.state).toBe('ok');
     expect(byName.discord).toMatchObject({ state: 'ok', detail: 'logged in as smithbot' });

@@ -8,6 +8,7 @@ import { makeEdgeSpeech } from '../../../pipeline/providers/speech/edge';
 import { alignFromAudio } from '../../../pipeline/providers/speech/energyAlign';
 import { speakOffline } from '../../../pipeline/providers/speech/espeak';
 import { findFestival, makeFestivalSpeech } from '../../../pipeline/providers/speech/festival';
+import { flitePid, speakFlite } from '../../../pipeline/providers/speech/flite';
 import { makeSherpaSpeech, sherpaConfig } from '../../../pipeline/providers/speech/sherpa';
 import { edgeTarget, LocalEdgeSocket } from '../../support/edgeSocket';
 import { startFakeEdge, type FakeEdge } from '../../support/fakes/edge';
@@ -131,6 +132,25 @@ describe.skipIf(!festival)('Festival with Debian\'s HTS voice', () => {
     expect(pcm.samples.reduce((m, v) => Math.max(m, Math.abs(v)), 0)).toBeGreaterThan(0.8 * 32767);
     // Quotes and backslashes reach Festival as text, not as Scheme.
     await expect(speech.speak(req({ text: 'A "quoted" word \\ and (parens) )) here.' }))).resolves.toMatchObject({ costMicros: 0 });
+  });
+});
+
+describe('Flite, the offline English voice, in a process of its own', () => {
+  it('speaks each preset with a Flite voice at the asked tempo, and comes back after its process dies', async () => {
+    const slow = await speakFlite(TEXT, { voice: 'alloy', wpm: 120 });
+    const fast = await speakFlite(TEXT, { voice: 'alloy', wpm: 200 });
+    expect(parseWav(slow.wav).sampleRate).toBe(16_000);
+    expect(slow.durationSec).toBeGreaterThan(fast.durationSec * 1.3);
+    const male = await speakFlite(TEXT, { voice: 'onyx', wpm: 160 });
+    expect(male.wav.equals(fast.wav)).toBe(false);
+    // Text is an argument, never a shell line: quotes, dashes and semicolons are just spoken.
+    await expect(speakFlite('-voice rms "; rm -rf / ; echo \\ done', { voice: 'alloy', wpm: 160 })).resolves.toMatchObject({ durationSec: expect.any(Number) });
+    const pid = flitePid()!;
+    process.kill(pid, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 100));
+    const again = await speakFlite(TEXT, { voice: 'alloy', wpm: 200 });
+    expect(flitePid()).not.toBe(pid);
+    expect(again.wav.equals(fast.wav)).toBe(true);
   });
 });
 

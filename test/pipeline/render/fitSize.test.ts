@@ -9,7 +9,8 @@ import { createShortPlan, makeRenderHarness, queueShortRun, type RenderHarness }
 
 let h: RenderHarness;
 beforeAll(async () => {
-  h = await makeRenderHarness({ RENDER_SIZE: '540x960' });
+  // eSpeak's pacing: the limits below are derived from the short plan's length as it speaks it.
+  h = await makeRenderHarness({ RENDER_SIZE: '540x960', VOICE_ENGINE: 'espeak' });
 });
 afterAll(async () => {
   await h.dispose();
