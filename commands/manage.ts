@@ -135,6 +135,7 @@ export function helpView(platform: CommandContext['platform']): View {
       `Other commands: ${platform === 'telegram' ? '/scheduled, /list, /status, /stats, /settings, /help' : '/video scheduled, list, status, stats, settings, help'}.`,
       `Settings for publishing: ${platform === 'telegram' ? '/settings publish:@channel tz:Europe/Berlin webhook:https://…' : '/video settings publish_channel timezone webhook'}.`,
       `Niches: ${PACK_IDS.join(', ')}. Lengths: 60, 90, 120, 180 s.`,
+      `Voices: alloy, echo, fable, onyx, nova, shimmer — or the voice engine's own name${platform === 'telegram' ? ' (e.g. voice:en-GB-SoniaNeural with Edge)' : ' (type in the voice option to see them)'}.`,
     ].join('\n'),
     ephemeral: true,
   };

@@ -1,6 +1,6 @@
 import {
   Client, Events, GatewayIntentBits, MessageFlags, PermissionFlagsBits,
-  type ButtonInteraction, type ChatInputCommandInteraction, type Interaction, type ModalSubmitInteraction,
+  type AutocompleteInteraction, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction, type ModalSubmitInteraction,
 } from 'discord.js';
 import type { CommandContext, CommandDeps } from '../../commands/context';
 import { runCommand } from '../../commands/dispatch';
@@ -11,6 +11,7 @@ import { connectAccount } from '../../commands/connect';
 import type { ChatPublisher } from '../../commands/delivery';
 import type { View } from '../../commands/view';
 import { getRun, setRunMessageRefs } from '../../db/repos/runs';
+import { voiceSuggestions } from '../../pipeline/providers/speech/voices';
 import { toModal, toPayload } from './render';
 
 /** Button actions that answer with a form: Discord needs the modal as the first response. */
@@ -164,7 +165,16 @@ export function makeDiscordBot(deps: CommandDeps, opts: DiscordBotOptions): Clie
     await deliver(i, ctx, { ...view, replace: !view.ephemeral });
   }
 
+  /** Voice names as a person types: the presets, then the configured engine's own voices. */
+  async function onAutocomplete(i: AutocompleteInteraction): Promise<void> {
+    const focused = i.options.getFocused(true);
+    if (focused.name !== 'voice') return i.respond([]);
+    const { kind, model } = deps.config.engines.voice;
+    await i.respond(voiceSuggestions(kind, model, String(focused.value)).map((v) => ({ name: v, value: v })));
+  }
+
   client.on(Events.InteractionCreate, (i) => {
+    if (i.isAutocomplete()) return void onAutocomplete(i).catch((err: unknown) => deps.log.warn({ err, interaction: i.id }, 'discord autocomplete failed'));
     const handled = i.isChatInputCommand() ? onCommand(i) : i.isButton() ? onButton(i) : i.isModalSubmit() ? onModal(i) : Promise.resolve();
     handled.catch((err: unknown) => deps.log.error({ err, interaction: i.id }, 'discord interaction failed'));
   });

@@ -11,7 +11,7 @@ export function videoCommand(): SlashCommandBuilder {
       .addStringOption((o) => o.setName('niche').setDescription('Style pack').addChoices(...PACKS.map((p) => ({ name: p.name, value: p.id }))))
       .addIntegerOption((o) => o.setName('length').setDescription('Target seconds').addChoices(...TARGET_LENGTHS.map((l) => ({ name: `${l} s`, value: l }))))
       .addStringOption((o) => o.setName('tempo').setDescription('Speaking pace').addChoices(...TEMPOS.map((t) => ({ name: t, value: t }))))
-      .addStringOption((o) => o.setName('voice').setDescription('Narrator voice').addChoices(...VOICES.map((v) => ({ name: v, value: v }))))
+      .addStringOption((o) => o.setName('voice').setDescription(`Narrator voice: ${VOICES.join(', ')}, or the voice engine's own (type to search)`).setAutocomplete(true).setMaxLength(64))
       .addStringOption((o) => o.setName('language').setDescription('Language').addChoices(...LANGUAGES.map((l) => ({ name: l, value: l })))));
   cmd.addSubcommand((s) =>
     s.setName('schedule').setDescription('Post the newest finished video later: to the publish channel, a webhook or a folder')

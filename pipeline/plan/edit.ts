@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { UserError } from '../../core/errors';
 import { fitPlan } from './fit';
+import { isEngineVoiceName } from '../providers/speech/voices';
 import { EFFECT_PRESETS, TARGET_LENGTHS, TEMPOS, VISUAL_STYLES, VOICES } from './packs';
 import { estimatePlan } from './estimates';
 import { HIDDEN_CHARS } from './input';
@@ -64,7 +65,7 @@ export async function setSceneLock(deps: PlanDeps, projectId: string, idx: numbe
 
 export const settingsPatchSchema = z
   .object({
-    voicePreset: z.enum(VOICES, { message: `Voice must be one of: ${VOICES.join(', ')}` }),
+    voicePreset: z.string().refine((v) => (VOICES as readonly string[]).includes(v) || isEngineVoiceName(v), { message: `Voice must be one of: ${VOICES.join(', ')}, or a voice name of the bot's voice engine` }),
     tempo: z.enum(TEMPOS, { message: `Tempo must be one of: ${TEMPOS.join(', ')}` }),
     targetLengthSec: z.union(TARGET_LENGTHS.map((l) => z.literal(l)) as [z.ZodLiteral<60>, z.ZodLiteral<90>, z.ZodLiteral<120>, z.ZodLiteral<180>], {
       message: `Length must be one of: ${TARGET_LENGTHS.join(', ')}`,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UserError } from '../../core/errors';
+import { isEngineVoiceName } from '../providers/speech/voices';
 import { PACK_IDS, TARGET_LENGTHS, TEMPOS, VISUAL_STYLES, VOICES, getPack } from './packs';
 
 /** Languages the planner and voices support (ISO 639-1). */
@@ -40,12 +41,26 @@ function oneOf<T extends string | number>(name: string, values: readonly T[], ra
   return found;
 }
 
+/**
+ * A preset (alloy, echo, fable, onyx, nova, shimmer) or an engine's own voice name
+ * (en-GB-SoniaNeural for Edge, af_bella for Kokoro, 3 for a sherpa speaker): letters, digits and
+ * `_ - . :` only, so a name can never carry markup or arguments.
+ */
+export function parseVoice(raw: unknown): string {
+  const text = String(raw).trim();
+  const preset = VOICES.find((v) => v === text.toLowerCase());
+  if (preset) return preset;
+  if (isEngineVoiceName(text)) return text;
+  throw new UserError('unknown_voice', `Unknown voice "${text.slice(0, 40)}". Use ${VOICES.join(', ')}, or a voice name of the bot's voice engine (e.g. en-GB-SoniaNeural with Edge).`);
+}
+
 export interface ProjectOptions {
   topic: string;
   nichePackId: string;
   targetLengthSec: number;
   tempo: (typeof TEMPOS)[number];
-  voicePreset: (typeof VOICES)[number];
+  /** One of the six presets, or a voice of the configured engine by its own name. */
+  voicePreset: string;
   language: (typeof LANGUAGES)[number];
   visualStylePreset: keyof typeof VISUAL_STYLES | null;
 }
@@ -70,7 +85,7 @@ export function parseProjectOptions(raw: RawOptions, defaults: Partial<Omit<Proj
     nichePackId,
     targetLengthSec: raw.length === undefined ? (defaults.targetLengthSec ?? 60) : oneOf('length', TARGET_LENGTHS, raw.length),
     tempo: raw.tempo === undefined ? (defaults.tempo ?? 'normal') : oneOf('tempo', TEMPOS, raw.tempo),
-    voicePreset: raw.voice === undefined ? (defaults.voicePreset ?? 'alloy') : oneOf('voice', VOICES, raw.voice),
+    voicePreset: raw.voice === undefined ? (defaults.voicePreset ?? 'alloy') : parseVoice(raw.voice),
     language: raw.language === undefined ? (defaults.language ?? 'en') : oneOf('language', LANGUAGES, raw.language),
     visualStylePreset:
       raw.style === undefined || raw.style === null ? (defaults.visualStylePreset ?? null) : oneOf('style', Object.keys(VISUAL_STYLES) as (keyof typeof VISUAL_STYLES)[], raw.style),

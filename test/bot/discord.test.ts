@@ -100,6 +100,22 @@ describe('Discord bot (real discord.js against a fake REST API and gateway)', ()
     expect(hooks.body.allowed_mentions).toEqual({ parse: [] });
   });
 
+  it('suggests voices as a person types: the presets, then the voice engine\'s own names', async () => {
+    const typing = (value: string) => interaction(4, { id: '600000000000000001', name: 'video', type: 1, options: [{ type: 1, name: 'create', options: [
+      { name: 'topic', type: 3, value: 'cats' }, { name: 'voice', type: 3, value, focused: true },
+    ] }] }, MEMBER);
+    const answer = async (value: string) => {
+      const payload = typing(value);
+      dc.dispatch('INTERACTION_CREATE', payload);
+      return (await dc.waitFor((c) => c.route.includes(`/interactions/${payload.id}/`))).body as { type: number; data: { choices: { name: string; value: string }[] } };
+    };
+    const all = await answer('');
+    expect(all.type).toBe(8);
+    // Offline, the engine's own voices are Flite's.
+    expect(all.data.choices.map((c) => c.value)).toEqual(['alloy', 'echo', 'fable', 'onyx', 'nova', 'shimmer', 'slt', 'rms', 'awb']);
+    expect((await answer('RM')).data.choices.map((c) => c.value)).toEqual(['rms']);
+  });
+
   it('a hook click updates the message with the plan and its storyboard image', async () => {
     const calls = await send(button(MEMBER, buttonsIn(hooks)[1]!.custom_id));
     expect(callbackType(calls)).toBe(6);

@@ -10,10 +10,14 @@ import { parseWav } from '../../media/wavParse';
  * in a child process of its own (fliteServer.mjs), started on first use and again if it dies.
  */
 
-/** The project's voices as Flite voices (slt: US female; rms: US male; awb: Scottish male), and how fast each speaks at stretch 1. */
+/**
+ * The project's voices as Flite voices (slt: US female; rms: US male; awb: Scottish male), and
+ * how fast each speaks at stretch 1, pauses included (measured on the bench's 150 words, so a
+ * plan's words-per-minute comes out within a few percent).
+ */
 const VOICES: Record<string, { name: string; wpm: number }> = {
-  alloy: { name: 'slt', wpm: 205 }, nova: { name: 'slt', wpm: 205 }, shimmer: { name: 'slt', wpm: 205 },
-  echo: { name: 'rms', wpm: 175 }, onyx: { name: 'rms', wpm: 175 }, fable: { name: 'awb', wpm: 190 },
+  alloy: { name: 'slt', wpm: 194 }, nova: { name: 'slt', wpm: 194 }, shimmer: { name: 'slt', wpm: 194 },
+  echo: { name: 'rms', wpm: 168 }, onyx: { name: 'rms', wpm: 168 }, fable: { name: 'awb', wpm: 188 },
 };
 
 const SERVER = new URL('./fliteServer.mjs', import.meta.url);
@@ -33,14 +37,17 @@ class FliteProcess {
   /** Starts the process (if needed) and waits until its WebAssembly is compiled. */
   start(): Promise<void> {
     if (this.ready) return this.ready;
-    const child = spawn(process.execPath, ['--no-warnings', SERVER.pathname], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--expose-gc', '--no-warnings', SERVER.pathname], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     this.ready = new Promise<void>((resolve, reject) => {
       createInterface({ input: child.stdout }).on('line', (line) => {
         const msg = JSON.parse(line) as { ready?: boolean; id?: number; ok?: boolean; wav?: string; error?: string };
-        if (msg.ready) return resolve();
+        if (msg.ready) {
+          resolve();
+          return this.idle();
+        }
         const p = this.pending.get(msg.id ?? -1);
         if (!p) return;
         this.pending.delete(msg.id!);
@@ -61,7 +68,6 @@ class FliteProcess {
       });
     });
     this.ready.catch(() => undefined);
-    this.idle();
     return this.ready;
   }
 
@@ -82,7 +88,7 @@ class FliteProcess {
     return this.child?.pid;
   }
 
-  /** With nothing in flight the process must not keep a command-line run alive. */
+  /** With nothing in flight (and loaded) the process must not keep a command-line run alive. */
   private idle(): void {
     if (!this.child || this.pending.size) return;
     this.child.unref();
@@ -106,7 +112,8 @@ export function warmFlite(): Promise<void> {
 
 /** Speaks English text with Flite into a WAV (16 kHz mono). The text never passes through a shell. */
 export async function speakFlite(text: string, opts: { voice: string; wpm: number }, signal?: AbortSignal): Promise<{ wav: Buffer; durationSec: number }> {
-  const voice = VOICES[opts.voice] ?? VOICES.alloy!;
+  // A preset, or Flite's own name (slt, rms, awb).
+  const voice = VOICES[opts.voice] ?? Object.values(VOICES).find((v) => v.name === opts.voice) ?? VOICES.alloy!;
   const stretch = Math.min(2.5, Math.max(0.4, voice.wpm / Math.max(60, opts.wpm))).toFixed(3);
   const wav = await flite.speak({ voice: voice.name, stretch, text }, signal);
   return { wav, durationSec: wavSeconds(parseWav(wav)) };

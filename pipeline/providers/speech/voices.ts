@@ -67,3 +67,37 @@ export function speakerId(voice: string, speakers: number): number {
 export function isEngineVoiceName(name: string): boolean {
   return /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/.test(name);
 }
+
+/** Other Edge voices people ask for by name (Edge has hundreds; any valid name works). */
+const EDGE_MORE = ['en-US-EmmaNeural', 'en-US-BrianNeural', 'en-US-GuyNeural', 'en-US-MichelleNeural', 'en-US-EricNeural', 'en-GB-SoniaNeural', 'en-GB-LibbyNeural', 'en-AU-NatashaNeural', 'en-AU-WilliamNeural', 'en-IN-NeerjaNeural', 'en-CA-ClaraNeural'];
+
+/** Kokoro's voices (Kokoro-FastAPI, sherpa's Kokoro models): American and British, female and male. */
+const KOKORO_MORE = ['af_bella', 'af_sarah', 'af_nicole', 'af_sky', 'am_adam', 'am_michael', 'am_puck', 'bf_emma', 'bf_isabella', 'bm_george', 'bm_lewis'];
+
+/** Flite's own voice names (the offline English voice). */
+export const FLITE_VOICES = ['slt', 'rms', 'awb'];
+
+/**
+ * The voices a project can name for an engine, besides the six presets: the engine's own names
+ * where it has a list (Edge, Kokoro, Flite), speaker numbers for sherpa models.
+ */
+export function engineVoices(engine: string, model = ''): string[] {
+  switch (engine) {
+    case 'edge':
+      return [...new Set([...Object.values(EDGE_EN), ...EDGE_MORE, ...Object.values(EDGE_BY_LANGUAGE).flat()])];
+    case 'openai':
+      return /kokoro/i.test(model) ? [...Object.values(KOKORO), ...KOKORO_MORE] : [];
+    case 'sherpa':
+      return Array.from({ length: 10 }, (_, i) => String(i));
+    case 'offline':
+      return FLITE_VOICES;
+    default:
+      return [];
+  }
+}
+
+/** Up to 25 voice suggestions for what a person has typed so far (Discord's autocomplete limit). */
+export function voiceSuggestions(engine: string, model: string, typed: string): string[] {
+  const needle = typed.trim().toLowerCase();
+  return [...PRESETS, ...engineVoices(engine, model)].filter((v) => v.toLowerCase().includes(needle)).slice(0, 25);
+}

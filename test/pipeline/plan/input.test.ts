@@ -40,7 +40,13 @@ describe('topic input', () => {
     expect(() => parseProjectOptions({ topic: 'cats', niche: 'cooking' })).toThrow(/horror, facts, motivation.*mystery/);
     expect(() => parseProjectOptions({ topic: 'cats', length: '45' })).toThrow(/60, 90, 120, 180/);
     expect(() => parseProjectOptions({ topic: 'cats', tempo: 'warp' })).toThrow(/slow, normal, fast/);
-    expect(() => parseProjectOptions({ topic: 'cats', voice: 'robot' })).toThrow(/alloy, echo/);
+    // A voice is a preset or an engine's own name; anything that could be markup or an argument is refused.
+    expect(() => parseProjectOptions({ topic: 'cats', voice: 'robot voice' })).toThrow(/alloy, echo.*en-GB-SoniaNeural/);
+    expect(() => parseProjectOptions({ topic: 'cats', voice: '{\\an8}' })).toThrow(/Unknown voice/);
+    expect(() => parseProjectOptions({ topic: 'cats', voice: '--voice=x' })).toThrow(/Unknown voice/);
+    expect(parseProjectOptions({ topic: 'cats', voice: 'NOVA' }).voicePreset).toBe('nova');
+    expect(parseProjectOptions({ topic: 'cats', voice: 'en-GB-SoniaNeural' }).voicePreset).toBe('en-GB-SoniaNeural');
+    expect(parseProjectOptions({ topic: 'cats', voice: 'af_bella' }).voicePreset).toBe('af_bella');
     expect(parseProjectOptions({ topic: 'cats', niche: 'Horror', length: 90 })).toMatchObject({ nichePackId: 'horror', targetLengthSec: 90, tempo: 'normal', voicePreset: 'alloy', language: 'en' });
   });
 });
