@@ -7,9 +7,10 @@ import { clip, type View } from './view';
 /** The five hooks as buttons, plus "new hooks". */
 export function hooksView(project: Project, plan: PlanVersionView): View {
   const lines = plan.hookOptions.map((h, i) => `${i + 1}. ${h}`);
+  const notes = plan.validation.warnings.filter((w) => w.startsWith('Written offline:')).map((w) => `\n\n⚠ ${w}`).join('');
   return {
     title: `Pick a hook — ${clip(project.title, 200)}`,
-    text: `${lines.join('\n')}\n\nPick the opening line you like best; the plan is written around it.`,
+    text: `${lines.join('\n')}\n\nPick the opening line you like best; the plan is written around it.${notes}`,
     buttons: [
       plan.hookOptions.map((h, i) => ({ id: buttonId('hook', project.id, plan.id, i), label: clip(`${i + 1}. ${h}`, 80), style: 'primary' as const })).slice(0, 5),
       [

@@ -31,6 +31,8 @@ export interface Priced<T> {
   value: T;
   costMicros: number;
   cached?: boolean;
+  /** Set when the AI planner failed and the offline one wrote this: the warning the plan shows. */
+  fellBack?: string;
 }
 
 export interface ScenesRequest {

@@ -58,6 +58,14 @@ async function loadForEdit(db: Db, projectId: string, expectedPlanId?: string): 
   return { project, plan };
 }
 
+type Validation = PlanVersionView['validation'];
+
+/** A plan's checks with the planner's fallback warning added (when there is one). */
+const withNote = (v: Validation, note: string | undefined): Validation => (note ? { ...v, warnings: [note, ...v.warnings.filter((w) => w !== note)] } : v);
+
+/** A plan's checks without an earlier fallback warning (new hooks, no scenes yet, from a planner that answered). */
+const withoutNotes = (v: Validation): Validation => ({ ...v, warnings: v.warnings.filter((w) => !w.startsWith('Written offline:')) });
+
 const toDraft = (s: Scene): SceneDraft & { isLocked: boolean } => ({
   narrationText: s.narrationText, onScreenText: s.onScreenText, visualPrompt: s.visualPrompt, negativePrompt: s.negativePrompt,
   effectPreset: s.effectPreset, durationTargetSec: s.durationTargetSec, isLocked: s.isLocked,
@@ -106,7 +114,7 @@ export async function startProject(deps: PlanDeps, owner: ProjectOwner, options:
     visualStylePreset: options.visualStylePreset,
     seoKeywords: reading.contentWords.slice(0, 8).join(','),
   });
-  const plan = await createPlanVersion(deps.db, project.id, { hookOptions: hooks.value }, 'DRAFT_PLAN');
+  const plan = await createPlanVersion(deps.db, project.id, { hookOptions: hooks.value, ...(hooks.fellBack ? { validation: { errors: [], warnings: [hooks.fellBack], suggestions: [] } } : {}) }, 'DRAFT_PLAN');
   await addPlanCost(deps.db, project.id, hooks.costMicros);
   return { project: await getProject(deps.db, project.id), plan };
 }
@@ -121,7 +129,7 @@ export async function regenerateHooks(deps: PlanDeps, projectId: string, expecte
     project.id,
     {
       hookOptions: hooks.value, hookSelected: plan.hookSelected, outline: plan.outline, scriptFull: plan.scriptFull,
-      scriptTemplateId: plan.scriptTemplateId, estimates: plan.estimates, validation: plan.validation, scenes: plan.scenes.map(toDraft),
+      scriptTemplateId: plan.scriptTemplateId, estimates: plan.estimates, validation: withNote(plan.scenes.length ? plan.validation : withoutNotes(plan.validation), hooks.fellBack), scenes: plan.scenes.map(toDraft),
     },
     plan.scenes.length ? 'PLAN_READY' : 'DRAFT_PLAN',
     EDITABLE,
@@ -152,16 +160,18 @@ async function buildPlan(deps: PlanDeps, project: Project, plan: PlanVersionView
   });
   let cost = 0;
   let outline = plan.outline;
+  let note: string | undefined;
   if (!keepOutline || !outline) {
     const o = await deps.planner.outline(ctx, hook, layout.beats);
     outline = o.value;
     cost += o.costMicros;
+    note = o.fellBack;
   }
   const drafts = await deps.planner.scenes(ctx, { hook, outline, beats: layout.beats, seconds: layout.seconds, locked });
   cost += drafts.costMicros;
   const value = drafts.value.map((d, i) => locked[i] ?? d);
   const fitted = await fitPlan(deps.planner, ctx, layout.beats, value, locked.map((l) => l !== null));
-  return save(deps, project, { hookOptions: plan.hookOptions, hookSelected: hook, outline, template: ctx.template }, fitted, cost);
+  return save(deps, project, { hookOptions: plan.hookOptions, hookSelected: hook, outline, template: ctx.template }, { ...fitted, validation: withNote(fitted.validation, note ?? drafts.fellBack) }, cost);
 }
 
 /** Picks hook `index` (0–4) and writes outline, script and scenes (→ PLAN_READY). */
@@ -204,7 +214,7 @@ export async function regenerateScene(deps: PlanDeps, projectId: string, idx: nu
   });
   drafts[idx] = { ...one.value, isLocked: false };
   const fitted = await fitPlan(deps.planner, ctx, beats, drafts, drafts.map((d) => d.isLocked));
-  return save(deps, project, { hookOptions: plan.hookOptions, hookSelected: plan.hookSelected, outline: plan.outline, template: ctx.template }, fitted, one.costMicros);
+  return save(deps, project, { hookOptions: plan.hookOptions, hookSelected: plan.hookSelected, outline: plan.outline, template: ctx.template }, { ...fitted, validation: withNote(fitted.validation, one.fellBack) }, one.costMicros);
 }
 
 /** Re-fits durations (and shortens over-long narration) without rewriting anything else. */

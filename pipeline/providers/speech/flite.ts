@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { wavSeconds } from '../../media/wav';
+import { encodeWav, tightenSilences, wavSeconds } from '../../media/wav';
 import { parseWav } from '../../media/wavParse';
 
 /**
@@ -11,13 +11,15 @@ import { parseWav } from '../../media/wavParse';
  */
 
 /**
- * The project's voices as Flite voices (slt: US female; rms: US male; awb: Scottish male), and
- * how fast each speaks at stretch 1, pauses included (measured on the bench's 150 words, so a
- * plan's words-per-minute comes out within a few percent).
+ * The project's voices as Flite voices (slt: US female; rms: US male; awb: Scottish male). The
+ * duration stretch for a plan is `wpm` over the plan's words a minute; set so the bench's 150
+ * words come out at ~160 words a minute for a 150 plan, as eSpeak's do: plans count words, and
+ * their long words and short sentences take Flite longer (at exactly 150 the demo's 60 s plan
+ * spoke for 70 s; now 66 s, eSpeak's 61 s).
  */
 const VOICES: Record<string, { name: string; wpm: number }> = {
-  alloy: { name: 'slt', wpm: 194 }, nova: { name: 'slt', wpm: 194 }, shimmer: { name: 'slt', wpm: 194 },
-  echo: { name: 'rms', wpm: 168 }, onyx: { name: 'rms', wpm: 168 }, fable: { name: 'awb', wpm: 188 },
+  alloy: { name: 'slt', wpm: 189 }, nova: { name: 'slt', wpm: 189 }, shimmer: { name: 'slt', wpm: 189 },
+  echo: { name: 'rms', wpm: 161 }, onyx: { name: 'rms', wpm: 161 }, fable: { name: 'awb', wpm: 181 },
 };
 
 const SERVER = new URL('./fliteServer.mjs', import.meta.url);
@@ -43,7 +45,12 @@ class FliteProcess {
     child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     this.ready = new Promise<void>((resolve, reject) => {
       createInterface({ input: child.stdout }).on('line', (line) => {
-        const msg = JSON.parse(line) as { ready?: boolean; id?: number; ok?: boolean; wav?: string; error?: string };
+        let msg: { ready?: boolean; id?: number; ok?: boolean; wav?: string; error?: string };
+        try {
+          msg = JSON.parse(line) as typeof msg;
+        } catch {
+          return; // a line cut short by the process dying: its request fails on exit below
+        }
         if (msg.ready) {
           resolve();
           return this.idle();
@@ -115,6 +122,9 @@ export async function speakFlite(text: string, opts: { voice: string; wpm: numbe
   // A preset, or Flite's own name (slt, rms, awb).
   const voice = VOICES[opts.voice] ?? Object.values(VOICES).find((v) => v.name === opts.voice) ?? VOICES.alloy!;
   const stretch = Math.min(2.5, Math.max(0.4, voice.wpm / Math.max(60, opts.wpm))).toFixed(3);
-  const wav = await flite.speak({ voice: voice.name, stretch, text }, signal);
+  const pcm = parseWav(await flite.speak({ voice: voice.name, stretch, text }, signal));
+  // Flite pads each clip and pauses long between sentences: tighter, a plan's minute stays one.
+  const samples = tightenSilences(pcm.samples, pcm.sampleRate, { lead: 0.05, tail: 0.1, maxGap: 0.3 });
+  const wav = encodeWav(samples, pcm.sampleRate, 1);
   return { wav, durationSec: wavSeconds(parseWav(wav)) };
 }

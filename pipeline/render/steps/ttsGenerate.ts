@@ -52,9 +52,10 @@ async function speakAll(job: RenderJob, h: StepHelpers, speech: SpeechProvider, 
       const hit = await getCached(services.db, key, wordsSchema);
       let at = hit?.payloadPath && existsSync(hit.payloadPath) ? hit.payloadPath : null;
       if (!at) {
-        const r = speech === services.offlineSpeech
-          ? { ok: true as const, value: await speech.speak(req, h.signal) }
-          : await tryTwice(ctx, 'voice', speech.engine, () => speech.speak(req, h.signal));
+        // Every engine gets its retry; the offline voice is the last resort, so its second
+        // failure fails the step (the run resumes from here on retry).
+        const r = await tryTwice(ctx, 'voice', speech.engine, () => speech.speak(req, h.signal));
+        if (!r.ok && speech === services.offlineSpeech) throw new Error(`The offline voice failed twice: ${failureText(r.failure)}`);
         if (!r.ok) {
           stop = true;
           throw new VoiceGaveUp({ kind: 'voice', engine: speech.engine, to: 'the offline voice', reason: failureText(r.failure) });

@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../core/config';
-import { UserError } from '../../../core/errors';
 import { makeTestDatabase, type TestDatabase } from '../../support/database';
 import { FAKE_CALL_COST_MICROS, startFakeOpenAI, type FakeOpenAI } from '../../support/fakes/openai';
 import { makePlanner } from '../../../pipeline/plan/makePlanner';
 import { parseProjectOptions } from '../../../pipeline/plan/input';
-import { chooseHook, startProject, type PlanDeps } from '../../../pipeline/plan/service';
+import { chooseHook, regenerateHooks, startProject, type PlanDeps } from '../../../pipeline/plan/service';
+import { hooksView } from '../../../commands/planView';
 
 let db: TestDatabase;
 let fake: FakeOpenAI;
@@ -76,20 +76,25 @@ describe('OpenAI planner against a fake OpenAI-compatible server', () => {
     expect(calls[1]!.messages.at(-1)?.content).toMatch(/not valid JSON/);
   });
 
-  it('refuses four hooks twice and stores nothing', async () => {
+  it('four hooks twice: the offline writer stands in, the hooks say so, and nothing of the bad answer is kept', async () => {
     const four = { json: { hooks: ['a1', 'b2', 'c3', 'd4'] } };
     fake.script.set('hooks', [four, four]);
-    const before = await db.prisma.project.count();
-    const err = await startProject(deps, owner, opts('why ice floats')).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(UserError);
-    expect(err).toMatchObject({ code: 'llm_invalid' });
+    const draft = await startProject(deps, owner, opts('why ice floats'));
     expect(fake.chatCalls[1]!.messages.at(-1)?.content).toMatch(/hooks/);
-    expect(await db.prisma.project.count()).toBe(before);
+    expect(draft.plan.hookOptions).toHaveLength(5);
+    expect(draft.plan.hookOptions).not.toContain('a1');
+    expect(draft.plan.validation.warnings).toEqual(['Written offline: the AI planner returned unusable answers twice. Press New script (or New hooks) to ask it again.']);
+    expect(hooksView(draft.project, draft.plan).text).toMatch(/⚠ Written offline: the AI planner returned unusable answers twice/);
+    // Nothing unusable was cached: the next ask goes to the model again, and its hooks replace the note.
+    const again = await regenerateHooks(deps, draft.project.id);
+    expect(again.plan.hookOptions[0]).toMatch(/^AI hook 1/);
+    expect(again.plan.validation.warnings).toEqual([]);
   });
 
-  it('refuses six or duplicate hooks after repair fails', async () => {
+  it('six or duplicate hooks after repair: an offline draft with the warning', async () => {
     fake.script.set('hooks', [{ json: { hooks: ['a', 'b', 'c', 'd', 'e', 'f'] } }, { json: { hooks: ['same', 'same', 'x1', 'x2', 'x3'] } }]);
-    await expect(startProject(deps, owner, opts('why leaves fall'))).rejects.toMatchObject({ code: 'llm_invalid' });
+    const draft = await startProject(deps, owner, opts('why leaves fall'));
+    expect(draft.plan.validation.warnings[0]).toMatch(/^Written offline/);
   });
 
   it('serves a repeat from the cache without any request', async () => {
@@ -103,8 +108,14 @@ describe('OpenAI planner against a fake OpenAI-compatible server', () => {
     expect(await db.prisma.cache.count({ where: { kind: 'llm' } })).toBeGreaterThan(0);
   });
 
-  it('turns a refused key into a clear message', async () => {
+  it('a refused key: the draft is written offline and says who should check the key', async () => {
     fake.script.set('hooks', [{ status: 401, body: { error: { message: 'bad key' } } }]);
-    await expect(startProject(deps, owner, opts('why we dream'))).rejects.toMatchObject({ code: 'llm_auth' });
+    const draft = await startProject(deps, owner, opts('why we dream'));
+    expect(draft.plan.validation.warnings[0]).toMatch(/refused the key \(the bot owner should check PLANNER_API_KEY\)/);
+    // A scene step that fails is written offline too, and the plan shows it.
+    fake.script.set('outline', [{ status: 500, body: { error: { message: 'boom' } } }, { status: 500 }, { status: 500 }, { status: 500 }]);
+    const { plan } = await chooseHook(deps, draft.project.id, 0);
+    expect(plan.scenes.length).toBeGreaterThan(2);
+    expect(plan.validation.warnings[0]).toMatch(/^Written offline: the AI planner failed/);
   });
 });

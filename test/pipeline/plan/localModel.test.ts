@@ -74,7 +74,7 @@ describe('planning on a local model through its own base URL', () => {
     });
   }
 
-  it('logs every failed call once, with the project, engine, status and reason, and no key', async () => {
+  it('logs every failed call once (project, engine, status, reason, no key) and writes the step offline instead', async () => {
     const fake = await startFakeOpenAI();
     try {
       const { log, lines } = capture();
@@ -83,17 +83,20 @@ describe('planning on a local model through its own base URL', () => {
       const deps = { db: db.prisma, planner: makePlanner(config, db.prisma, log) };
       const draft = await startProject(deps, owner, opts('why we dream'));
       fake.script.set('outline', [{ status: 401, body: { error: { message: `Incorrect API key provided: ${key}` } } }]);
-      await expect(chooseHook(deps, draft.project.id, 1)).rejects.toMatchObject({ code: 'llm_auth' });
+      const { plan } = await chooseHook(deps, draft.project.id, 1);
+      expect(plan.validation.warnings[0]).toMatch(/^Written offline: the AI planner refused the key/);
       const failed = lines.filter((l) => l.msg === 'planner engine call failed');
       expect(failed).toHaveLength(1);
       expect(failed[0]).toMatchObject({ projectId: draft.project.id, engine: 'planner', model: 'llama3.2', call: 'outline', status: 401 });
       expect(String(failed[0]!.reason)).toContain('Incorrect API key');
+      expect(lines.filter((l) => l.msg === 'planner fell back to the offline writer')).toEqual([expect.objectContaining({ projectId: draft.project.id, call: 'outline', code: 'llm_auth' })]);
       expect(JSON.stringify(lines)).not.toContain(key);
 
-      // Unreachable: the chat is told, and the log says why.
+      // Unreachable: the chat still gets hooks (offline, and saying so), and the log says why.
       const closed = loadConfig({ PLANNER_BASE_URL: `http://127.0.0.1:${await closedPort()}/v1`, PLANNER_MODEL: 'llama3.2', OPENAI_TIMEOUT_MS: '2000' });
       const offline = { db: db.prisma, planner: makePlanner(closed, db.prisma, log) };
-      await expect(startProject(offline, owner, opts('why cats purr'))).rejects.toMatchObject({ code: 'llm_unreachable' });
+      const fallback = await startProject(offline, owner, opts('why cats purr'));
+      expect(fallback.plan.validation.warnings).toEqual(['Written offline: the AI planner could not be reached. Press New script (or New hooks) to ask it again.']);
       expect(lines.filter((l) => l.msg === 'planner engine call failed').at(-1)).toMatchObject({ engine: 'planner', status: 'ECONNREFUSED', reason: 'connection refused' });
     } finally {
       await fake.close();

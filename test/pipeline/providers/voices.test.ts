@@ -151,6 +151,13 @@ describe('Flite, the offline English voice, in a process of its own', () => {
     const again = await speakFlite(TEXT, { voice: 'alloy', wpm: 200 });
     expect(flitePid()).not.toBe(pid);
     expect(again.wav.equals(fast.wav)).toBe(true);
+    // Killed while it speaks: that scene fails with the reason (a half-written answer is not
+    // read as one), and the next is spoken by a new process.
+    const long = Array.from({ length: 12 }, () => TEXT).join(' ');
+    const during = speakFlite(long, { voice: 'alloy', wpm: 160 });
+    setTimeout(() => process.kill(flitePid()!, 'SIGKILL'), 10);
+    await expect(during).rejects.toThrow(/the Flite process stopped \(SIGKILL\)/);
+    await expect(speakFlite(TEXT, { voice: 'alloy', wpm: 200 })).resolves.toMatchObject({ durationSec: fast.durationSec });
   });
 });
 
