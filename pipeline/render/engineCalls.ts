@@ -43,6 +43,11 @@ export async function tryTwice<T>(ctx: CallContext, kind: EngineKind, engine: st
   return { ok: false, failure };
 }
 
+/** The last-resort engine failed twice (e.g. the offline voice's process died): the queue may retry the run later. */
+export class EngineUnavailableError extends Error {
+  override name = 'EngineUnavailableError';
+}
+
 /** A fallback as one sentence for the run log and the chat. */
 export function fallbackText(f: Fallback): string {
   const what = { voice: 'The voice', timings: 'Caption timings', pictures: f.scenes ? `Pictures for scene${f.scenes.length > 1 ? 's' : ''} ${f.scenes.join(', ')}` : 'The pictures' }[f.kind];

@@ -52,9 +52,14 @@ export function isDeadLocalWorker(claimedBy: string | null, self: string): boole
   }
 }
 
-/** Failures that can pass on their own: a provider's 5xx or rate limit, a dropped connection. */
+/**
+ * Failures that can pass on their own: a provider's 5xx or rate limit, a dropped connection, an
+ * offline engine that crashed twice (its process is started afresh next time). Optional engines
+ * fall back inside the render instead, so their failures rarely get this far.
+ */
 export function isPassingFailure(err: unknown): boolean {
   const e = err as { status?: number; code?: string; name?: string; cause?: { code?: string } };
+  if (e.name === 'EngineUnavailableError') return true;
   if (typeof e.status === 'number' && (e.status >= 500 || e.status === 429)) return true;
   const code = e.code ?? e.cause?.code;
   return e.name === 'APIConnectionError' || e.name === 'APIConnectionTimeoutError'

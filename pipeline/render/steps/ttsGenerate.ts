@@ -7,7 +7,7 @@ import { parseWav } from '../../media/wavParse';
 import { wpmFor } from '../../plan/estimates';
 import type { SpeechProvider } from '../../providers/speech/types';
 import type { RenderJob, RenderStep, StepHelpers } from '../context';
-import { failureText, fallbackText, tryTwice, type Fallback } from '../engineCalls';
+import { EngineUnavailableError, failureText, fallbackText, tryTwice, type Fallback } from '../engineCalls';
 import { cacheFile, writeAtomic } from '../files';
 
 /** Silence after each scene's narration, and a longer tail on the last one (seconds). */
@@ -55,7 +55,7 @@ async function speakAll(job: RenderJob, h: StepHelpers, speech: SpeechProvider, 
         // Every engine gets its retry; the offline voice is the last resort, so its second
         // failure fails the step (the run resumes from here on retry).
         const r = await tryTwice(ctx, 'voice', speech.engine, () => speech.speak(req, h.signal));
-        if (!r.ok && speech === services.offlineSpeech) throw new Error(`The offline voice failed twice: ${failureText(r.failure)}`);
+        if (!r.ok && speech === services.offlineSpeech) throw new EngineUnavailableError(`The offline voice failed twice: ${failureText(r.failure)}`);
         if (!r.ok) {
           stop = true;
           throw new VoiceGaveUp({ kind: 'voice', engine: speech.engine, to: 'the offline voice', reason: failureText(r.failure) });

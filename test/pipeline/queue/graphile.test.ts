@@ -10,7 +10,9 @@ import { getRun, queueRunForPlan } from '../../../db/repos/runs';
 import { registerWorkerNode } from '../../../db/repos/workerNodes';
 import { GraphileQueue, migrateJobQueue } from '../../../pipeline/queue/graphile';
 import { graphileSignals } from '../../../pipeline/queue/jobs';
-import { RenderRunner, requestCancel } from '../../../pipeline/render/runner';
+import { fallbackNotes } from '../../../commands/runViews';
+import { EngineUnavailableError } from '../../../pipeline/render/engineCalls';
+import { isPassingFailure, RenderRunner, requestCancel } from '../../../pipeline/render/runner';
 import { makeTestDatabase, testProvider, type TestDatabase } from '../../support/database';
 import { SHORT_SCENES } from '../../support/render';
 import { makeFinishedRun } from '../../support/publishing';
@@ -165,42 +167,40 @@ describe.skipIf(testProvider !== 'postgresql')('the render queue on graphile-wor
     }
   }, 60_000);
 
-  it('a failure that can pass (the voice service answering 503) is retried with backoff; a refusal (401) is not', async () => {
+  it('a voice service that is down or refuses never fails a run: it finishes on its first attempt with the offline voice', async () => {
     let mode: 'flaky' | 'refuse' = 'flaky';
-    let unavailable = 4; // more than the client's own three retries
     const fake = await startFakeOpenAI((req, res) => {
       if (req.path !== '/v1/audio/speech') return false;
-      if (mode === 'refuse') {
-        res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'Incorrect API key provided' } }));
-        return true;
-      }
-      if (unavailable-- <= 0) return false;
-      res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'overloaded' } }));
+      const [status, message] = mode === 'refuse' ? [401, 'Incorrect API key provided'] : [503, 'overloaded'];
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message } }));
       return true;
     });
-    const w = worker({ OPENAI_API_KEY: 'sk-test-queue-0123456789abcdef', OPENAI_BASE_URL: fake.baseURL });
+    const w = worker({ OPENAI_API_KEY: 'sk-test-queue-0123456789abcdef', OPENAI_BASE_URL: fake.baseURL, IMAGE_ENGINE: 'offline', TRANSCRIBE_ENGINE: 'offline' });
     try {
-      const flaky = await approve('flaky');
-      await until('the retried run to finish', async () => (await getRun(db.prisma, flaky.id)).status === 'done', 60_000);
-      const done = await getRun(db.prisma, flaky.id);
-      expect(done.attempt).toBe(2);
-      expect(done.logs.some((l) => /A service failed .*trying again shortly/.test(l.message))).toBe(true);
-      mode = 'refuse';
-      // Other words than the first run's: its voice is cached and would not be asked for again.
-      const refused = await approve('refused', [{ ...TINY[0]!, narrationText: 'Squids have three hearts as well.' }]);
-      await until('the refused run to fail', async () => (await getRun(db.prisma, refused.id)).status === 'failed', 60_000);
-      expect(await getRun(db.prisma, refused.id)).toMatchObject({ attempt: 1, failureReason: expect.stringMatching(/401|API key/) });
-      // Its job completes (no retry waiting) once the task returns, a moment after the run failed.
-      await until('the job to complete', async () => (await jobsFor(refused.id)) === 0, 5000);
-      await new Promise((r) => setTimeout(r, 3000));
-      expect(await jobsFor(refused.id)).toBe(0);
-      expect((await getRun(db.prisma, refused.id)).attempt).toBe(1);
+      for (const [label, reason] of [['flaky', /HTTP 503: overloaded/], ['refuse', /HTTP 401: Incorrect API key provided/]] as const) {
+        mode = label === 'flaky' ? 'flaky' : 'refuse';
+        const run = await approve(label, [{ ...TINY[0]!, narrationText: `${label === 'flaky' ? 'Octopuses' : 'Squids'} have three hearts.` }]);
+        await until(`the ${label} run to finish`, async () => (await getRun(db.prisma, run.id)).status === 'done', 60_000);
+        const done = await getRun(db.prisma, run.id);
+        expect(done.attempt).toBe(1);
+        expect(fallbackNotes(done)).toEqual([expect.stringMatching(reason)]);
+        await until('its job to complete', async () => (await jobsFor(run.id)) === 0, 5000);
+      }
     } finally {
       w.kill();
       await w.exited;
       await fake.close();
     }
   }, 90_000);
+
+  it('what the queue retries and what it does not', () => {
+    expect(isPassingFailure(new EngineUnavailableError('The offline voice failed twice'))).toBe(true);
+    expect(isPassingFailure(Object.assign(new Error('overloaded'), { status: 503 }))).toBe(true);
+    expect(isPassingFailure(Object.assign(new Error('slow down'), { status: 429 }))).toBe(true);
+    expect(isPassingFailure(Object.assign(new Error('fetch failed'), { cause: { code: 'ECONNRESET' } }))).toBe(true);
+    expect(isPassingFailure(Object.assign(new Error('bad key'), { status: 401 }))).toBe(false);
+    expect(isPassingFailure(new Error('ffmpeg exited with 1'))).toBe(false);
+  });
 
   it('a scheduled post is woken by its job at its time (no minute tick running), once', async () => {
     const out = join(dataDir, 'posts');
