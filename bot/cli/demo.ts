@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
+import { fallbackNotes } from '../../commands/runViews';
 import { loadConfig } from '../../core/config';
 import { makeLogger } from '../../core/logger';
 import { UserError } from '../../core/errors';
@@ -101,6 +102,7 @@ export async function demoCommand(args: string[]): Promise<number> {
     }
     const done = await getRun(app.deps.db, runId);
     say(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s.\nThumbnail: ${done.artifacts.thumbPath}\nStoryboard: ${done.artifacts.storyboardPath}\nCaptions: ${done.artifacts.srtPath}\nExport: ${done.artifacts.exportJsonPath}`);
+    for (const note of fallbackNotes(done)) say(`⚠ ${note}`);
     if (publishAt) {
       // The time was read before the render; if it has come meanwhile, it is due now.
       const when = publishAt.getTime() <= app.deps.clock().getTime() ? 'now' : publishAt.toISOString();
