@@ -7,7 +7,7 @@ import { findBinaries } from '../../../pipeline/render/binaries';
 const WORD_SEC = 0.3;
 const TICKS = 10_000_000;
 
-export type EdgeMode = 'speak' | 'refuse' | 'silent' | 'garbage';
+export type EdgeMode = 'speak' | 'refuse' | 'silent' | 'stall' | 'garbage';
 
 export interface FakeEdge {
   url: string;
@@ -43,7 +43,8 @@ const unescapeXml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>')
  * Edge's read-aloud websocket as edge-tts-universal speaks it: speech.config, then an SSML
  * request; answered with turn.start, one audio.metadata WordBoundary per word (offsets in 100 ns
  * units), the MP3 in binary frames with a length-prefixed header, and turn.end. `mode` makes it
- * refuse the upgrade, accept and say nothing, or send a frame Edge never sends.
+ * refuse the upgrade, accept and say nothing, start a turn and never finish it, or send a frame
+ * Edge never sends.
  */
 export async function startFakeEdge(): Promise<FakeEdge> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, verifyClient: (_info, done) => done(fake.mode !== 'refuse', 403, 'Forbidden') });
@@ -57,6 +58,10 @@ export async function startFakeEdge(): Promise<FakeEdge> {
       fake.ssml.push(ssml);
       if (fake.mode === 'silent') return;
       if (fake.mode === 'garbage') return ws.send(textMessage('surprise', '{}'));
+      if (fake.mode === 'stall') {
+        ws.send(textMessage('turn.start', '{"context":{"serviceTag":"fake"}}'));
+        return ws.send(textMessage('audio.metadata', JSON.stringify({ Metadata: [{ Type: 'WordBoundary', Data: { Offset: 1_000_000, Duration: 2_000_000, text: { Text: 'Octopuses', Length: 9, BoundaryType: 'WordBoundary' } } }] })));
+      }
       const text = unescapeXml(/<prosody[^>]*>([\s\S]*)<\/prosody>/.exec(ssml)?.[1] ?? '');
       const words = text.match(/[\p{L}\p{N}']+/gu) ?? [];
       ws.send(textMessage('turn.start', '{"context":{"serviceTag":"fake"}}'));
