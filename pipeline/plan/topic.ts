@@ -1,3 +1,5 @@
+import nlp from 'compromise';
+import type { NichePack } from './packs';
 /**
  * Reads a topic the way a writer would: the question it asks, its subject and the key phrase a
  * hook or caption can lean on. Used by the offline planner and for titles and hashtags.
@@ -148,18 +150,59 @@ export function readTopic(topic: string): TopicReading {
   return { text, headline: capitalise(text), questionWord, keyword, contentWords };
 }
 
-/** Up to `max` hashtags from the topic's content words and the pack. */
-export function hashtagsFor(reading: TopicReading, packId: string, max = 6): string[] {
-  // The key phrase's own words would only split it again: #blackholes, not #black #holes.
-  const phraseWords = reading.keyword.split(' ');
-  const inPhrase = (w: string) => phraseWords.length > 1 && phraseWords.includes(w);
-  const tags = [
-    reading.keyword.replace(/\s+/g, ''),
-    ...reading.contentWords.filter((w) => !NUMBER_WORDS.has(w.toLowerCase()) && !inPhrase(w)).map((w) => w.replace(/[^\p{L}\p{N}]/gu, '')),
-    packId.replace(/_/g, ''),
-    'shorts',
-  ]
-    .filter((t) => t.length > 2)
-    .map((t) => `#${t.toLowerCase()}`);
-  return [...new Set(tags)].slice(0, max);
+/** Describing words that judge rather than name: "the surprising physics" is about physics. */
+const JUDGING = new Set(['surprising', 'strange', 'weird', 'amazing', 'interesting', 'shocking', 'scary', 'crazy', 'real', 'true', 'famous', 'popular', 'common', 'simple', 'easy', 'hidden', 'secret', 'big', 'small', 'huge', 'little', 'new', 'old', 'good', 'bad', 'great', 'important', 'rich', 'poor', 'best', 'worst', 'top']);
+
+/** Nouns too vague to follow as a tag. */
+const VAGUE = new Set(['things', 'thing', 'ways', 'way', 'stuff', 'reasons', 'reason', 'lot', 'kind', 'kinds']);
+
+interface Tagged { text: string; tags: string[] }
+
+/**
+ * The topic's nouns and noun compounds, in order, read by compromise's part-of-speech tagger: a
+ * run of nouns is one phrase, with a naming adjective ("black hole", "deep sea creatures") or a
+ * gerund ("budgeting mistakes") before its noun; a possessive name ends its phrase ("Taylor
+ * Swift's rise" → Taylor Swift, rise); pronouns, numbers, verbs, adverbs and judging adjectives
+ * are never kept; the word between "do" and a verb is the subject. In a question whose only verb is the last word ("why cats purr", "how compound
+ * interest works") the tagger may read that verb as a noun: it is dropped.
+ */
+export function topicNouns(topic: string): string[] {
+  // The tagger reads shouting as acronyms: an all-caps topic is read in lower case.
+  const text = /\p{Ll}/u.test(topic) ? topic : topic.toLowerCase();
+  const words = (nlp(text).terms().json() as { terms: Tagged[] }[]).map((t) => t.terms[0]!);
+  const has = (w: Tagged | undefined, ...tags: string[]) => !!w && tags.some((t) => w.tags.includes(t));
+  const isNoun = (w: Tagged | undefined) => has(w, 'Noun') && !has(w, 'Pronoun', 'Value', 'QuestionWord');
+  const question = has(words[0], 'QuestionWord') || /^(how|why)$/i.test(words[0]?.text ?? '');
+  const verbs = words.filter((w, i) => i > 0 && has(w, 'Verb') && !has(w, 'Auxiliary') && !/^(do|does|did)$/i.test(w.text));
+  if (question && verbs.length === 0 && words.length > 2 && isNoun(words.at(-1)) && isNoun(words.at(-2))) words.pop();
+  const phrases: string[] = [];
+  let run: string[] = [];
+  const end = () => {
+    if (run.length) phrases.push(run.join(' '));
+    run = [];
+  };
+  words.forEach((w, i) => {
+    const next = words[i + 1];
+    const clean = w.text.replace(/['’]s$/i, '').replace(/[^\p{L}\p{N}'-]/gu, '');
+    const naming = has(w, 'Adjective') && !has(w, 'Comparative', 'Superlative') && !/(ing|ed)$/i.test(w.text) && !JUDGING.has(w.text.toLowerCase()) && isNoun(next);
+    const gerund = /ing$/i.test(w.text) && has(w, 'Verb') && isNoun(next);
+    // "how do airplanes stay…": between "do" and the verb stands the subject, whatever the tagger says.
+    const subjectAfterDo = /^(do|does|did)$/i.test(words[i - 1]?.text ?? '') && has(next, 'Verb');
+    if (isNoun(w) || naming || gerund || subjectAfterDo) run.push(clean);
+    else end();
+    // A possessive or punctuation after a word ends its phrase ("Swift's rise", "cats, dogs").
+    if (has(w, 'Possessive') || /[,;:.!?]$/.test(w.text)) end();
+  });
+  end();
+  return phrases.filter((p) => /\p{L}/u.test(p) && !STOPWORDS.has(p.toLowerCase()) && !VAGUE.has(p.toLowerCase()));
+}
+
+/**
+ * 5–8 hashtags: the topic's nouns and noun compounds (#romanempire, #cats, #physics), then the
+ * niche's usual tags, then #shorts — never a verb, an adverb, a number or a stop word.
+ */
+export function hashtagsFor(topic: string, pack: Pick<NichePack, 'id' | 'tags'>, max = 8): string[] {
+  const tag = (phrase: string) => phrase.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+  const own = topicNouns(topic).map(tag).filter((t) => t.length >= 3 && t.length <= 30).slice(0, 4);
+  return [...new Set([...own, ...pack.tags, 'shorts'])].slice(0, max).map((t) => `#${t}`);
 }

@@ -18,6 +18,7 @@ export const PACKS: NichePack[] = [
     hookRules: { maxWords: 16, guidance: 'Open on a specific unsettling detail; promise a reveal; never gore.' },
     captionStyle: bold('#F2F2F2', '#FF3B3B', { font: 'display', uppercase: true }),
     palette: ['#07080c', '#1b2233', '#c0262d'],
+    tags: ['horror', 'scary'],
     allowedEffects: ['slow_zoom_in', 'slow_zoom_out', 'tilt_down', 'fade', 'glitch', 'flash_cut'],
     musicMood: 'tense', defaultTemplate: 'storytime', pacing: PACING.slow,
     hookTemplates: [
@@ -40,6 +41,7 @@ export const PACKS: NichePack[] = [
     hookRules: { maxWords: 14, guidance: 'State the most surprising angle first; concrete, no vague teasers.' },
     captionStyle: bold('#FFFFFF', '#FFD60A'),
     palette: ['#0b1e3f', '#1f4e89', '#ffd60a'],
+    tags: ['facts', 'didyouknow'],
     allowedEffects: ['slow_zoom_in', 'slow_zoom_out', 'pan_left', 'pan_right', 'flash_cut', 'static'],
     musicMood: 'bright', defaultTemplate: 'free_form', pacing: PACING.quick,
     hookTemplates: [
@@ -62,6 +64,7 @@ export const PACKS: NichePack[] = [
     hookRules: { maxWords: 14, guidance: 'Speak to the viewer directly; name the struggle, promise the shift.' },
     captionStyle: bold('#FFFFFF', '#FF9F1C', { uppercase: true }),
     palette: ['#1a0f0a', '#5c2e12', '#ff9f1c'],
+    tags: ['motivation', 'mindset'],
     allowedEffects: ['slow_zoom_in', 'tilt_up', 'pan_right', 'fade', 'static'],
     musicMood: 'uplifting', defaultTemplate: 'free_form', pacing: PACING.steady,
     hookTemplates: [
@@ -84,6 +87,7 @@ export const PACKS: NichePack[] = [
     hookRules: { maxWords: 14, guidance: 'Lead with the problem solved or a concrete surprise; no hype words.' },
     captionStyle: bold('#FFFFFF', '#2EC4B6'),
     palette: ['#0d1b1e', '#1e3d42', '#2ec4b6'],
+    tags: ['review', 'tech'],
     allowedEffects: ['slow_zoom_in', 'pan_left', 'pan_right', 'flash_cut', 'static'],
     musicMood: 'driving', defaultTemplate: 'top5', pacing: PACING.quick,
     hookTemplates: [
@@ -106,6 +110,7 @@ export const PACKS: NichePack[] = [
     hookRules: { maxWords: 16, guidance: 'Start in the middle of the action; hint at the twist.' },
     captionStyle: bold('#FFFFFF', '#E0AAFF'),
     palette: ['#140f1f', '#3c2a5c', '#e0aaff'],
+    tags: ['storytime'],
     allowedEffects: ['slow_zoom_in', 'slow_zoom_out', 'pan_left', 'pan_right', 'fade', 'static'],
     musicMood: 'calm', defaultTemplate: 'storytime', pacing: PACING.slow,
     hookTemplates: [
@@ -128,6 +133,7 @@ export const PACKS: NichePack[] = [
     hookRules: { maxWords: 14, guidance: 'Promise a ranked list and tease number one.' },
     captionStyle: bold('#FFFFFF', '#00F5D4', { font: 'display', uppercase: true }),
     palette: ['#0a0a12', '#24243e', '#00f5d4'],
+    tags: ['top5', 'ranking'],
     allowedEffects: ['slow_zoom_in', 'slow_zoom_out', 'pan_left', 'pan_right', 'flash_cut', 'glitch'],
     musicMood: 'driving', defaultTemplate: 'top5', pacing: PACING.quick,
     hookTemplates: [
@@ -150,6 +156,7 @@ export const PACKS: NichePack[] = [
     hookRules: { maxWords: 14, guidance: 'Name a concrete money mistake or win; never promise riches.' },
     captionStyle: bold('#FFFFFF', '#80ED99'),
     palette: ['#0b1d13', '#1f4d33', '#80ed99'],
+    tags: ['personalfinance', 'money'],
     allowedEffects: ['slow_zoom_in', 'slow_zoom_out', 'pan_left', 'pan_right', 'static'],
     musicMood: 'calm', defaultTemplate: 'myth_vs_fact', pacing: PACING.steady,
     hookTemplates: [
@@ -172,6 +179,7 @@ export const PACKS: NichePack[] = [
     hookRules: { maxWords: 14, guidance: 'Name the myth plainly; promise what the evidence says.' },
     captionStyle: bold('#FFFFFF', '#48CAE4'),
     palette: ['#06232e', '#0f4c5c', '#48cae4'],
+    tags: ['health', 'mythbusting'],
     allowedEffects: ['slow_zoom_in', 'slow_zoom_out', 'pan_left', 'pan_right', 'fade', 'static'],
     musicMood: 'bright', defaultTemplate: 'myth_vs_fact', pacing: PACING.steady,
     hookTemplates: [
@@ -194,6 +202,7 @@ export const PACKS: NichePack[] = [
     hookRules: { maxWords: 16, guidance: 'Drop the viewer into a moment; hint at the consequence.' },
     captionStyle: bold('#FFF8E7', '#E9C46A'),
     palette: ['#1c140d', '#4a3623', '#e9c46a'],
+    tags: ['history', 'historyfacts'],
     allowedEffects: ['slow_zoom_in', 'slow_zoom_out', 'pan_left', 'pan_right', 'tilt_up', 'fade'],
     musicMood: 'mysterious', defaultTemplate: 'storytime', pacing: PACING.slow,
     hookTemplates: [
@@ -216,6 +225,7 @@ export const PACKS: NichePack[] = [
     hookRules: { maxWords: 14, guidance: 'Tease a secret, trick or lore drop; keep it playful.' },
     captionStyle: bold('#FFFFFF', '#F72585', { font: 'display', uppercase: true }),
     palette: ['#10002b', '#3c096c', '#f72585'],
+    tags: ['gaming', 'gamer'],
     allowedEffects: ['slow_zoom_in', 'pan_left', 'pan_right', 'flash_cut', 'glitch', 'static'],
     musicMood: 'driving', defaultTemplate: 'top5', pacing: PACING.quick,
     hookTemplates: [
@@ -238,6 +248,7 @@ export const PACKS: NichePack[] = [
     hookRules: { maxWords: 14, guidance: 'Pose the question or paradox; promise a clear answer.' },
     captionStyle: bold('#FFFFFF', '#4CC9F0'),
     palette: ['#020c1b', '#0b3954', '#4cc9f0'],
+    tags: ['science', 'learnontiktok'],
     allowedEffects: ['slow_zoom_in', 'slow_zoom_out', 'pan_left', 'pan_right', 'tilt_up', 'tilt_down', 'fade'],
     musicMood: 'mysterious', defaultTemplate: 'free_form', pacing: PACING.steady,
     hookTemplates: [
@@ -260,6 +271,7 @@ export const PACKS: NichePack[] = [
     hookRules: { maxWords: 16, guidance: 'Present the central puzzle; promise the clues, not a false answer.' },
     captionStyle: bold('#F8F9FA', '#FFB703'),
     palette: ['#0b0c10', '#1f2833', '#ffb703'],
+    tags: ['mystery', 'unsolved'],
     allowedEffects: ['slow_zoom_in', 'slow_zoom_out', 'pan_left', 'pan_right', 'tilt_down', 'fade', 'glitch'],
     musicMood: 'mysterious', defaultTemplate: 'storytime', pacing: PACING.slow,
     hookTemplates: [

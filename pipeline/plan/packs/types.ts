@@ -64,6 +64,8 @@ export interface NichePack {
   /** Background palette for offline art: dark, mid, accent. */
   palette: [string, string, string];
   allowedEffects: EffectPreset[];
+  /** The tags this niche's audience follows, after the topic's own (without `#`). */
+  tags: string[];
   musicMood: 'tense' | 'bright' | 'uplifting' | 'calm' | 'driving' | 'mysterious';
   defaultTemplate: ScriptTemplateId;
   pacing: Record<TargetLength, ScenePacing>;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { readTopic, hashtagsFor } from '../../plan/topic';
+import { hashtagsFor } from '../../plan/topic';
 import type { RenderStep } from '../context';
 import { writeAtomic } from '../files';
 import { checkVideo } from '../qa';
@@ -61,7 +61,7 @@ export const finalizeArtifacts: RenderStep = {
     writeAtomic(thumbPath, thumb);
     writeAtomic(storyboardPath, board);
     h.progress(0.9);
-    const hashtags = hashtagsFor(readTopic(job.project.topic), job.pack.id);
+    const hashtags = hashtagsFor(job.project.topic, job.pack);
     const exportJsonPath = join(job.dir, 'export.json');
     writeAtomic(exportJsonPath, JSON.stringify({
       title: job.project.title,

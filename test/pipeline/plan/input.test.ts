@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../core/errors';
 import { parseProjectOptions, parseTopic } from '../../../pipeline/plan/input';
 import { autofitDurations } from '../../../pipeline/plan/autofit';
+import { getPack } from '../../../pipeline/plan/packs';
 import { hashtagsFor, isSubjectWord, readTopic, subjectWords } from '../../../pipeline/plan/topic';
 
 const codeOf = (fn: () => unknown) => {
@@ -77,9 +78,69 @@ describe('topic reading', () => {
   });
 
   it('makes hashtags from the subject, never from a count', () => {
-    expect(hashtagsFor(readTopic('why octopuses have three hearts'), 'science')).toEqual(['#octopuses', '#hearts', '#science', '#shorts']);
-    expect(hashtagsFor(readTopic('black holes'), 'science')).toEqual(['#blackholes', '#science', '#shorts']);
-    expect(hashtagsFor(readTopic('the Dyatlov Pass incident'), 'mystery')).toEqual(['#dyatlovpass', '#incident', '#mystery', '#shorts']);
+    expect(hashtagsFor('why octopuses have three hearts', getPack('science'))).toEqual(['#octopuses', '#hearts', '#science', '#learnontiktok', '#shorts']);
+    expect(hashtagsFor('black holes', getPack('science'))).toEqual(['#blackholes', '#science', '#learnontiktok', '#shorts']);
+    expect(hashtagsFor('the Dyatlov Pass incident', getPack('mystery'))).toEqual(['#dyatlovpassincident', '#mystery', '#unsolved', '#shorts']);
+  });
+});
+
+describe('hashtags for topics as people type them', () => {
+  // [topic, the tags the topic must give, words of the topic that must never become a tag]
+  const TABLE: [string, string[], string[]][] = [
+    ['why the Roman empire fell', ['romanempire'], ['fell', 'why', 'roman', 'empire']],
+    ['the surprising physics of why cats always land on their feet', ['physics', 'cats', 'feet'], ['surprising', 'always', 'land', 'their', 'why']],
+    ['medieval castles', ['medievalcastles'], ['medieval']],
+    ['budgeting mistakes', ['budgetingmistakes'], ['budgeting']],
+    ['how castles were heated in winter', ['castles', 'winter'], ['heated', 'were', 'how']],
+    ['top 5 budgeting mistakes', ['budgetingmistakes'], ['top', '5', 'top5budgetingmistakes']],
+    ['why octopuses have three hearts', ['octopuses', 'hearts'], ['have', 'three', 'threehearts']],
+    ['the Dyatlov Pass incident', ['dyatlovpassincident'], ['the']],
+    ['what is a black hole', ['blackhole'], ['what', 'is', 'hole']],
+    ['how to save money on groceries', ['money', 'groceries'], ['save', 'how']],
+    ['WHY DO CATS PURR', ['cats'], ['purr', 'catspurr', 'why', 'do']],
+    ['why cats purr', ['cats'], ['purr', 'catspurr']],
+    ['volcanoes', ['volcanoes'], []],
+    ['café culture in Paris 🇫🇷', ['caféculture', 'paris'], ['in']],
+    ["Taylor Swift's rise to fame", ['taylorswift', 'rise', 'fame'], ['taylor', 'swifts', 'to']],
+    ['10 facts about Mars', ['mars'], ['10', 'about']],
+    ['the history of coffee', ['history', 'coffee'], ['of']],
+    ['how bees vote', ['bees'], ['vote', 'beesvote']],
+    ['the Titanic sank because of one mistake', ['titanic', 'mistake'], ['sank', 'because', 'one']],
+    ['is coffee bad for you', ['coffee'], ['bad', 'you', 'is']],
+    ['Ötzi the iceman', ['ötzi', 'iceman'], ['the']],
+    ['how do airplanes stay in the air', ['airplanes', 'air'], ['stay', 'do']],
+    ['myths about cracking your knuckles', ['myths', 'knuckles'], ['cracking', 'your']],
+    ['3 ways to stop procrastinating', [], ['stop', 'procrastinating', 'ways', '3']],
+    ['the Bermuda Triangle', ['bermudatriangle'], []],
+    ['how compound interest works', ['compoundinterest'], ['works', 'compoundinterestworks']],
+    ['why the sky is blue', ['sky'], ['blue', 'is']],
+    ['the fall of Constantinople in 1453', ['constantinople'], ['1453', 'in']],
+    ['what happened to Amelia Earhart', ['ameliaearhart'], ['happened', 'what']],
+    ['why do we yawn', [], ['we', 'yawn', 'do']],
+    ['deep sea creatures', ['deepseacreatures'], ['deep']],
+    ['how vaccines train the immune system', ['vaccines', 'immunesystem'], ['train']],
+    ['the best budget phones of 2026', ['budgetphones'], ['best', '2026', 'bestbudgetphones']],
+    ['why leaves change color in autumn', ['leaves', 'color', 'autumn'], ['change']],
+    ['the mystery of the Voynich manuscript', ['voynichmanuscript'], ['of', 'the']],
+    ['how Vikings navigated the ocean', ['vikings', 'ocean'], ['navigated']],
+    ['why cats knock things off tables', ['cats', 'tables'], ['knock', 'things', 'off']],
+    ['stock market crashes explained', ['stockmarketcrashes'], ['explained']],
+    ['a', [], ['a']],
+    ['🔥🔥🔥 volcano facts 🔥', ['volcanofacts'], []],
+    ['x'.repeat(30) + ' ' + 'why the ocean is salty '.repeat(20).trim(), ['ocean'], ['salty', 'is', 'why']],
+  ];
+
+  it.each(TABLE)('%s', (topic, want, never) => {
+    const tags = hashtagsFor(topic, getPack('facts'));
+    expect(tags.length).toBeGreaterThanOrEqual(3);
+    expect(tags.length).toBeLessThanOrEqual(8);
+    expect(new Set(tags).size).toBe(tags.length);
+    for (const t of tags) expect(t).toMatch(/^#[\p{Ll}\p{Lo}\p{N}]{3,30}$/u);
+    // The niche's own tags follow the topic's (once, when the topic names one too), #shorts last.
+    expect(tags).toEqual(expect.arrayContaining(['#facts', '#didyouknow']));
+    expect(tags.at(-1)).toBe('#shorts');
+    for (const w of want) expect(tags).toContain(`#${w}`);
+    for (const w of never) expect(tags).not.toContain(`#${w}`);
   });
 });
 

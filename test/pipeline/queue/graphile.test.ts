@@ -11,8 +11,7 @@ import { registerWorkerNode } from '../../../db/repos/workerNodes';
 import { GraphileQueue, migrateJobQueue } from '../../../pipeline/queue/graphile';
 import { graphileSignals } from '../../../pipeline/queue/jobs';
 import { fallbackNotes } from '../../../commands/runViews';
-import { EngineUnavailableError } from '../../../pipeline/render/engineCalls';
-import { isPassingFailure, RenderRunner, requestCancel } from '../../../pipeline/render/runner';
+import { RenderRunner, requestCancel } from '../../../pipeline/render/runner';
 import { makeTestDatabase, testProvider, type TestDatabase } from '../../support/database';
 import { SHORT_SCENES } from '../../support/render';
 import { makeFinishedRun } from '../../support/publishing';
@@ -192,15 +191,6 @@ describe.skipIf(testProvider !== 'postgresql')('the render queue on graphile-wor
       await fake.close();
     }
   }, 90_000);
-
-  it('what the queue retries and what it does not', () => {
-    expect(isPassingFailure(new EngineUnavailableError('The offline voice failed twice'))).toBe(true);
-    expect(isPassingFailure(Object.assign(new Error('overloaded'), { status: 503 }))).toBe(true);
-    expect(isPassingFailure(Object.assign(new Error('slow down'), { status: 429 }))).toBe(true);
-    expect(isPassingFailure(Object.assign(new Error('fetch failed'), { cause: { code: 'ECONNRESET' } }))).toBe(true);
-    expect(isPassingFailure(Object.assign(new Error('bad key'), { status: 401 }))).toBe(false);
-    expect(isPassingFailure(new Error('ffmpeg exited with 1'))).toBe(false);
-  });
 
   it('a scheduled post is woken by its job at its time (no minute tick running), once', async () => {
     const out = join(dataDir, 'posts');

@@ -3,7 +3,9 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { fallbackNotes } from '../../../commands/runViews';
 import { getRun } from '../../../db/repos/runs';
 import { encodeWav } from '../../../pipeline/media/wav';
+import { EngineUnavailableError } from '../../../pipeline/render/engineCalls';
 import { executeRun } from '../../../pipeline/render/execute';
+import { isPassingFailure } from '../../../pipeline/render/runner';
 import { wordsFileSchema } from '../../../pipeline/render/steps/asrAlign';
 import { sendJson } from '../../support/fakes/http';
 import { startFakeOpenAI, type FakeOpenAI } from '../../support/fakes/openai';
@@ -98,4 +100,14 @@ describe('each render engine on its own, with fallbacks that never lose the run'
     expect(calls).toBe(4); // three scenes, the refused one asked twice
     expect(fallbackNotes(run)).toEqual(['Pictures for scene 2 fell back from openai to offline art (HTTP 400: Your request was rejected by the safety system.).']);
   });
+
+  it('hands the job queue only what can pass: an offline engine that died, 5xx, 429, dropped connections', () => {
+    expect(isPassingFailure(new EngineUnavailableError('The offline voice failed twice'))).toBe(true);
+    expect(isPassingFailure(Object.assign(new Error('overloaded'), { status: 503 }))).toBe(true);
+    expect(isPassingFailure(Object.assign(new Error('slow down'), { status: 429 }))).toBe(true);
+    expect(isPassingFailure(Object.assign(new Error('fetch failed'), { cause: { code: 'ECONNRESET' } }))).toBe(true);
+    expect(isPassingFailure(Object.assign(new Error('bad key'), { status: 401 }))).toBe(false);
+    expect(isPassingFailure(new Error('ffmpeg exited with 1'))).toBe(false);
+  });
+
 });
