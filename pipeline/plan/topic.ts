@@ -146,8 +146,25 @@ export function readTopic(topic: string): TopicReading {
     if (next > 0) at = next;
   }
   const phrase = at >= 0 ? phraseFrom(at) : undefined;
-  const keyword = proper ?? (phrase ? (/^\p{Lu}\p{Ll}/u.test(phrase) && at === 0 ? phrase[0]!.toLowerCase() + phrase.slice(1) : phrase) : text);
-  return { text, headline: capitalise(text), questionWord, keyword, contentWords };
+  const fallback = proper ?? (phrase ? (/^\p{Lu}\p{Ll}/u.test(phrase) && at === 0 ? phrase[0]!.toLowerCase() + phrase.slice(1) : phrase) : text);
+  return { text, headline: capitalise(text), questionWord, keyword: subjectPhrase(text) ?? fallback, contentWords };
+}
+
+/**
+ * The topic's subject as a whole noun phrase, by the tagger: its first noun phrase ("Roman
+ * empire", "medieval castles", "budgeting mistakes"), or the one after "of" when the first only
+ * frames it ("the surprising physics of why cats…" → cats). Lower-cased where it opens the
+ * topic only because the topic is a sentence ("Black holes" → black holes; names stay).
+ */
+function subjectPhrase(text: string): string | undefined {
+  const phrases = topicNouns(text);
+  let at = 0;
+  while (at < phrases.length - 1 && FRAMING_NOUNS.has(phrases[at]!.toLowerCase()) && new RegExp(`\\b${phrases[at]}\\s+(of|behind)\\b`, 'iu').test(text)) at++;
+  const found = phrases[at];
+  if (!found) return undefined;
+  const opens = text.startsWith(found);
+  const sentenceCase = opens && /^\p{Lu}\p{Ll}/u.test(found) && !(nlp(text).terms().json() as { terms: Tagged[] }[])[0]?.terms[0]?.tags.includes('ProperNoun');
+  return sentenceCase ? found[0]!.toLowerCase() + found.slice(1) : found;
 }
 
 /** Describing words that judge rather than name: "the surprising physics" is about physics. */

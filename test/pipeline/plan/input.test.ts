@@ -55,7 +55,11 @@ describe('topic input', () => {
 describe('topic reading', () => {
   it('finds the key phrase a hook can lean on', () => {
     expect(readTopic('why octopuses have three hearts')).toMatchObject({ questionWord: 'why', keyword: 'octopuses' });
-    expect(readTopic('the Dyatlov Pass incident').keyword).toBe('Dyatlov Pass');
+    expect(readTopic('the Dyatlov Pass incident').keyword).toBe('Dyatlov Pass incident');
+    expect(readTopic('why the Roman empire fell').keyword).toBe('Roman empire');
+    expect(readTopic('the surprising physics of why cats always land on their feet').keyword).toBe('cats');
+    expect(readTopic('medieval castles').keyword).toBe('medieval castles');
+    expect(readTopic('budgeting mistakes').keyword).toBe('budgeting mistakes');
     expect(readTopic('how to save money on groceries').keyword).toBe('money');
     // A topic that is a short noun phrase is its own key phrase; a question stops at its noun.
     expect(readTopic('Black holes').keyword).toBe('black holes');
