@@ -100,8 +100,10 @@ export interface TopicReading {
   headline: string;
   /** "why", "how", … when the topic is a question. */
   questionWord?: string;
-  /** The key noun phrase, e.g. "octopuses" or "Dyatlov Pass". */
+  /** The key noun phrase, e.g. "octopuses" or "Roman empire": bare, as a modifier or a tag takes it. */
   keyword: string;
+  /** The same phrase as a sentence names it, with the article the topic gave it ("the Roman empire"). */
+  subject: string;
   /** Content words in order, for hashtags and art. */
   contentWords: string[];
 }
@@ -147,7 +149,10 @@ export function readTopic(topic: string): TopicReading {
   }
   const phrase = at >= 0 ? phraseFrom(at) : undefined;
   const fallback = proper ?? (phrase ? (/^\p{Lu}\p{Ll}/u.test(phrase) && at === 0 ? phrase[0]!.toLowerCase() + phrase.slice(1) : phrase) : text);
-  return { text, headline: capitalise(text), questionWord, keyword: subjectPhrase(text) ?? fallback, contentWords };
+  const keyword = subjectPhrase(text) ?? fallback;
+  // The topic's own article before its subject travels with it into sentences.
+  const article = new RegExp(`(?:^|\\s)(the|a|an)\\s+${keyword.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'iu').exec(text)?.[1]?.toLowerCase();
+  return { text, headline: capitalise(text), questionWord, keyword, subject: article ? `${article} ${keyword}` : keyword, contentWords };
 }
 
 /**

@@ -13,13 +13,18 @@ function inline(reading: TopicReading): string {
   return /^\p{Lu}[\p{Ll}\s]/u.test(t) && !/^(I|I'm)\b/.test(t) ? t[0]!.toLowerCase() + t.slice(1) : t;
 }
 
-/** Fills {Topic}, {topic}, {keyword}, {Keyword}, {n}, {nth} in a template line. */
+/**
+ * Fills {Topic}, {topic}, {keyword}, {Keyword}, {n}, {nth} in a template line. The subject keeps
+ * the article the topic gave it ("what the Roman empire would change"), except where the line
+ * already puts a determiner before the slot ("The {keyword} mistake").
+ */
 export function fillSlots(line: string, reading: TopicReading, n?: number): string {
   return line
     .replaceAll('{Topic}', reading.headline)
     .replaceAll('{topic}', inline(reading))
-    .replaceAll('{Keyword}', capitalise(reading.keyword))
-    .replaceAll('{keyword}', reading.keyword)
+    .replace(/\b(the|this|a|an|that|every|each|your|our) \{keyword\}/giu, (_m, det: string) => `${det} ${reading.keyword}`)
+    .replaceAll('{Keyword}', capitalise(reading.subject))
+    .replaceAll('{keyword}', reading.subject)
     .replaceAll('{n}', n === undefined ? '' : (NUMBER_WORDS[n] ?? String(n)))
     .replaceAll('{nth}', n === undefined ? 'next' : (ORDINALS[n] ?? `${n}th`));
 }

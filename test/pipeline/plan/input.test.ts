@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../core/errors';
 import { parseProjectOptions, parseTopic } from '../../../pipeline/plan/input';
 import { autofitDurations } from '../../../pipeline/plan/autofit';
+import { fillSlots } from '../../../pipeline/plan/offline/writer';
 import { getPack } from '../../../pipeline/plan/packs';
 import { hashtagsFor, isSubjectWord, readTopic, subjectWords } from '../../../pipeline/plan/topic';
 
@@ -69,6 +70,17 @@ describe('topic reading', () => {
     expect(readTopic('the science of sleep').keyword).toBe('sleep');
     expect(readTopic('the Roman empire').keyword).toBe('Roman empire');
     expect(readTopic('the history of the Roman empire').keyword).toBe('Roman empire');
+  });
+
+  it('keeps the article the topic gave its subject, except where a line puts its own determiner', () => {
+    const roman = readTopic('why the Roman empire fell');
+    expect(roman).toMatchObject({ keyword: 'Roman empire', subject: 'the Roman empire' });
+    expect(fillSlots('Nobody at the time understood what {keyword} would change.', roman)).toBe('Nobody at the time understood what the Roman empire would change.');
+    expect(fillSlots('{Keyword}: the moment history turned.', roman)).toBe('The Roman empire: the moment history turned.');
+    expect(fillSlots('This {keyword} detail changes everything.', roman)).toBe('This Roman empire detail changes everything.');
+    expect(readTopic('what is a black hole')).toMatchObject({ keyword: 'black hole', subject: 'a black hole' });
+    expect(readTopic('why cats purr')).toMatchObject({ keyword: 'cats', subject: 'cats' });
+    expect(readTopic('medieval castles').subject).toBe('medieval castles');
   });
 
   it('names nouns after a determiner (and one describing word), not verbs, counts or filler', () => {
