@@ -11,7 +11,7 @@ import { oauthCallbackRoute } from '../../bot/oauthCallback';
 import { connectAccount } from '../../commands/connect';
 import { sendJson } from '../support/fakes/http';
 import { startFakeOAuth, type FakeOAuth } from '../support/fakes/oauth';
-import { startFakeTelegram, type FakeTelegram, type TelegramCall } from '../support/fakes/telegram';
+import { type FakeTelegram, startFakeTelegram, type TelegramCall, TEST_BOT_INFO } from '../support/fakes/telegram';
 
 const TOKEN = '555555:CONNECT-token-abcdefghijklmnopqrstuvwxyz';
 const GROUP = -1007;
@@ -24,7 +24,6 @@ let listener: Server;
 let dataDir: string;
 let updateId = 1;
 
-const botInfo = { id: 4242, is_bot: true as const, first_name: 'shortsmith', username: 'shortsmith_bot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false, has_topics_enabled: false, allows_users_to_create_topics: false, can_manage_bots: false, supports_join_request_queries: false };
 const chat = { id: GROUP, type: 'supergroup' as const, title: 'Team' };
 const say = (from: number, text: string) => app.telegram!.handleUpdate({
   update_id: updateId++, message: { message_id: updateId, date: 0, chat, from: { id: from, is_bot: false, first_name: from === ADMIN ? 'Ada' : 'Max' }, text, entities: [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]!.length }] },
@@ -55,7 +54,7 @@ beforeAll(async () => {
     DATA_DIR: dataDir, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: tg.apiRoot, PUBLIC_URL: publicUrl, SECRET_KEY: 's'.repeat(40),
     GOOGLE_CLIENT_ID: 'google-client', GOOGLE_CLIENT_SECRET: 'google-secret', GOOGLE_OAUTH_URL: google.authorizeUrl, GOOGLE_TOKEN_URL: google.tokenUrl, YOUTUBE_API_URL: google.url,
   });
-  app = await makeApp(config, makeLogger(process.env.TEST_LOG ?? 'silent'), { telegramBotInfo: botInfo, worker: false });
+  app = await makeApp(config, makeLogger(process.env.TEST_LOG ?? 'silent'), { telegramBotInfo: TEST_BOT_INFO, worker: false });
   const route = oauthCallbackRoute(app);
   listener.on('request', (req, res) => {
     if (!route(req, res)) res.writeHead(404).end();

@@ -9,7 +9,7 @@ import { makeLogger } from '../../core/logger';
 import { getRun } from '../../db/repos/runs';
 import { sendJson } from '../support/fakes/http';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fakes/openai';
-import { startFakeTelegram, type FakeTelegram, type TelegramCall } from '../support/fakes/telegram';
+import { buttonsOf, type FakeTelegram, startFakeTelegram, type TelegramCall, TEST_BOT_INFO } from '../support/fakes/telegram';
 
 /*
  * A team that plans on a local model (an OpenAI-compatible server with JSON mode only, no key)
@@ -30,7 +30,6 @@ let updateId = 1;
 const lines: Record<string, unknown>[] = [];
 let speechCalls = 0;
 
-const botInfo = { id: 4242, is_bot: true as const, first_name: 'shortsmith', username: 'shortsmith_bot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false, has_topics_enabled: false, allows_users_to_create_topics: false, can_manage_bots: false, supports_join_request_queries: false };
 const chat = { id: GROUP, type: 'supergroup' as const, title: 'Team' };
 const from = { id: ADMIN, is_bot: false, first_name: 'Ada' };
 
@@ -40,10 +39,6 @@ async function say(text: string) {
 async function click(data: string) {
   await app.telegram!.handleUpdate({ update_id: updateId++, callback_query: { id: `cb${updateId}`, from, chat_instance: 'ci', data, message: { message_id: 500, date: 0, chat, text: 'x' } } } as never);
 }
-const buttonsOf = (c: TelegramCall): { text: string; callback_data: string }[][] => {
-  const markup = typeof c.params.reply_markup === 'string' ? JSON.parse(c.params.reply_markup) : c.params.reply_markup;
-  return (markup as { inline_keyboard?: { text: string; callback_data: string }[][] } | undefined)?.inline_keyboard ?? [];
-};
 
 beforeAll(async () => {
   tg = await startFakeTelegram(TOKEN);
@@ -64,7 +59,7 @@ beforeAll(async () => {
   });
   const stream = new PassThrough();
   stream.on('data', (d: Buffer) => d.toString().split('\n').filter(Boolean).forEach((l) => lines.push(JSON.parse(l) as Record<string, unknown>)));
-  app = await makeApp(config, makeLogger('debug', stream), { telegramBotInfo: botInfo, runnerPollMs: 100 });
+  app = await makeApp(config, makeLogger('debug', stream), { telegramBotInfo: TEST_BOT_INFO, runnerPollMs: 100 });
   await app.runner!.start();
 });
 afterAll(async () => {

@@ -8,7 +8,7 @@ import { loadConfig } from '../../core/config';
 import { makeLogger } from '../../core/logger';
 import { makeApp, type App } from '../../bot/app';
 import { oauthCallbackRoute } from '../../bot/oauthCallback';
-import { startFakeTelegram, type FakeTelegram, type TelegramCall } from '../support/fakes/telegram';
+import { type FakeTelegram, startFakeTelegram, type TelegramCall, TEST_BOT_INFO } from '../support/fakes/telegram';
 import { startFakeTikTok, type FakeTikTok } from '../support/fakes/tiktok';
 import { startFakeYouTube, type FakeYouTube } from '../support/fakes/youtube';
 import { makeFinishedRun, type FinishedRun } from '../support/publishing';
@@ -26,7 +26,6 @@ let fin: FinishedRun;
 let clock = new Date();
 let updateId = 1;
 
-const botInfo = { id: 4242, is_bot: true as const, first_name: 'shortsmith', username: 'shortsmith_bot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false, has_topics_enabled: false, allows_users_to_create_topics: false, can_manage_bots: false, supports_join_request_queries: false };
 const chat = { id: GROUP, type: 'supergroup' as const, title: 'Team' };
 const say = (text: string) => app.telegram!.handleUpdate({
   update_id: updateId++, message: { message_id: updateId, date: 0, chat, from: { id: ADMIN, is_bot: false, first_name: 'Ada' }, text, entities: [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]!.length }] },
@@ -45,7 +44,7 @@ beforeAll(async () => {
     TIKTOK_CLIENT_KEY: 'tiktok-key', TIKTOK_CLIENT_SECRET: 'tiktok-secret', TIKTOK_AUTH_URL: tt.authorizeUrl, TIKTOK_API_URL: tt.url,
     GOOGLE_CLIENT_ID: 'google-client', GOOGLE_CLIENT_SECRET: 'google-secret', GOOGLE_OAUTH_URL: yt.authorizeUrl, GOOGLE_TOKEN_URL: yt.tokenUrl, YOUTUBE_API_URL: yt.url,
   });
-  app = await makeApp(config, makeLogger('silent'), { telegramBotInfo: botInfo, clock: () => clock });
+  app = await makeApp(config, makeLogger('silent'), { telegramBotInfo: TEST_BOT_INFO, clock: () => clock });
   const route = oauthCallbackRoute(app);
   listener.on('request', (req, res) => void (route(req, res) || res.writeHead(404).end()));
   fin = await makeFinishedRun(app.db.prisma, dataDir, { platform: 'telegram', chatId: String(GROUP) });

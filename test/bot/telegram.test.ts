@@ -7,7 +7,7 @@ import { loadConfig } from '../../core/config';
 import { makeLogger } from '../../core/logger';
 import { makeApp, type App } from '../../bot/app';
 import { findBinaries } from '../../pipeline/render/binaries';
-import { startFakeTelegram, type FakeTelegram, type TelegramCall } from '../support/fakes/telegram';
+import { buttonsOf, type FakeTelegram, startFakeTelegram, type TelegramCall, TEST_BOT_INFO } from '../support/fakes/telegram';
 
 const TOKEN = '123456:TEST-token-abcdefghijklmnopqrstuvwxyz';
 const GROUP = -1001;
@@ -19,7 +19,6 @@ let dataDir: string;
 let updateId = 1;
 let clock = new Date();
 
-const botInfo = { id: 4242, is_bot: true as const, first_name: 'shortsmith', username: 'shortsmith_bot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false, has_topics_enabled: false, allows_users_to_create_topics: false, can_manage_bots: false, supports_join_request_queries: false };
 const user = (id: number) => ({ id, is_bot: false, first_name: id === ADMIN ? 'Ada' : 'Max' });
 const chat = { id: GROUP, type: 'supergroup' as const, title: 'Team' };
 
@@ -39,10 +38,6 @@ async function click(from: number, data: string, messageId = 500) {
 }
 
 const since = (n: number) => tg.calls.slice(n);
-const buttonsOf = (c: TelegramCall): { text: string; callback_data: string }[][] => {
-  const markup = typeof c.params.reply_markup === 'string' ? JSON.parse(c.params.reply_markup) : c.params.reply_markup;
-  return (markup as { inline_keyboard?: { text: string; callback_data: string }[][] } | undefined)?.inline_keyboard ?? [];
-};
 const alerts = (calls: TelegramCall[]) => calls.filter((c) => c.method === 'answerCallbackQuery' && c.params.text).map((c) => String(c.params.text));
 
 beforeAll(async () => {
@@ -50,7 +45,7 @@ beforeAll(async () => {
   tg.admins.set(String(GROUP), [ADMIN]);
   dataDir = mkdtempSync(join(tmpdir(), 'shortsmith-tg-'));
   const config = loadConfig({ DATA_DIR: dataDir, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: tg.apiRoot, RENDER_SIZE: '270x480', RENDER_PRESET: 'superfast' });
-  app = await makeApp(config, makeLogger('silent'), { telegramBotInfo: botInfo, runnerPollMs: 100, clock: () => clock });
+  app = await makeApp(config, makeLogger('silent'), { telegramBotInfo: TEST_BOT_INFO, runnerPollMs: 100, clock: () => clock });
   await app.runner!.start();
 });
 afterAll(async () => {

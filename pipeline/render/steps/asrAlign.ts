@@ -43,17 +43,21 @@ export const asrAlign: RenderStep = {
         const hit = await getCached(services.db, key, wordList);
         if (hit) words = hit.result;
         else {
-          let r = timings === services.aligner ? { ok: true as const, value: await timings.align(audio, text, h.signal) } : await tryTwice(ctx, 'timings', timings.engine, () => timings.align(audio, text, h.signal));
+          const aligner = timings;
+          let r = aligner === services.aligner ? { ok: true as const, value: await aligner.align(audio, text, h.signal) } : await tryTwice(ctx, 'timings', aligner.engine, () => aligner.align(audio, text, h.signal));
           if (!r.ok) {
-            const f: Fallback = { kind: 'timings', engine: timings.engine, to: 'offline alignment', reason: failureText(r.failure) };
+            const f: Fallback = { kind: 'timings', engine: aligner.engine, to: 'offline alignment', reason: failureText(r.failure) };
             fallbacks.push(f);
             h.log(fallbackText(f), 'warn');
+            // The rest of the run aligns offline too; what it makes is not the server's answer, so
+            // it is not cached under the server's key (a later render asks the server again).
             timings = services.aligner;
             r = { ok: true, value: await timings.align(audio, text, h.signal) };
+          } else {
+            await putCached(services.db, 'asr', key, r.value.words);
           }
           words = r.value.words;
           h.addCost(r.value.costMicros);
-          if (timings !== services.aligner || !services.timings) await putCached(services.db, 'asr', key, words);
         }
       }
       for (const w of words) all.push({ word: w.word, start: round3(scene.start + w.start), end: round3(scene.start + Math.min(w.end, scene.speechSec + 0.2)) });

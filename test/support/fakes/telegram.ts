@@ -126,3 +126,16 @@ export async function startFakeTelegram(token: string): Promise<FakeTelegram> {
     },
   };
 }
+
+/** The bot's own identity as getMe returns it, given to grammY so tests skip the call. */
+export const TEST_BOT_INFO = {
+  id: 4242, is_bot: true as const, first_name: 'shortsmith', username: 'shortsmith_bot', can_join_groups: true, can_read_all_group_messages: false,
+  supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false, has_topics_enabled: false, allows_users_to_create_topics: false,
+  can_manage_bots: false, supports_join_request_queries: false,
+};
+
+/** The inline keyboard a recorded call carried (grammY sends it as JSON text in multipart calls). */
+export function buttonsOf(c: TelegramCall): { text: string; callback_data: string }[][] {
+  const markup = typeof c.params.reply_markup === 'string' ? JSON.parse(c.params.reply_markup) : c.params.reply_markup;
+  return (markup as { inline_keyboard?: { text: string; callback_data: string }[][] } | undefined)?.inline_keyboard ?? [];
+}
