@@ -69,7 +69,7 @@ export interface NichePack {
   musicMood: 'tense' | 'bright' | 'uplifting' | 'calm' | 'driving' | 'mysterious';
   defaultTemplate: ScriptTemplateId;
   pacing: Record<TargetLength, ScenePacing>;
-  /** Offline planner: hook templates ({Subject}, {subject}, {keyword}, {KEYWORD}). */
+  /** Offline planner: hook templates ({Question}, {subject}, {Subject}, {single|plural}; see offline/phrases.ts). */
   hookTemplates: string[];
   /** Offline planner: the call to action that closes a video. */
   outro: string[];

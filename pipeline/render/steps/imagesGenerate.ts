@@ -1,27 +1,30 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { cacheKey, getCached, putCached } from '../../../db/repos/cache';
-import { isSubjectWord, readTopic, subjectWords } from '../../plan/topic';
+import { readTopic, topicNouns } from '../../plan/topic';
 import type { ImageProvider, ImageRequest } from '../../providers/images/types';
 import type { RenderJob, RenderStep, RenderServices } from '../context';
 import { failureText, fallbackText, tryTwice, type Fallback } from '../engineCalls';
 import { cacheFile, writeAtomic } from '../files';
 
 /**
- * The word each scene's art features. The first scene shows the topic's key phrase; every later
- * scene the longest word it speaks that names something — one of the topic's own words first,
- * else one of its narration's — not featured by an earlier scene, so the pictures differ and a
- * storyboard reads as the story. Filler words ("because", "three", "interesting") never qualify;
- * a scene with nothing new repeats a topic word it speaks, else the key phrase.
+ * The words each scene's art features. The first scene shows the topic's subject; every later
+ * scene a noun phrase it speaks (read by the tagger) — one of the topic's own first, else one of
+ * its narration's, longest first — not featured by an earlier scene, so the pictures differ and a
+ * storyboard reads as the story. Verbs, counts and filler never qualify; a scene with nothing new
+ * repeats a topic phrase it speaks, else the subject.
  */
 export function featureWords(narrations: string[], topic: string): string[] {
   const reading = readTopic(topic);
+  const own = topicNouns(topic);
   const used = new Set<string>();
   const byLength = (words: string[]) => [...words].sort((a, b) => b.length - a.length);
   return narrations.map((narration, i) => {
-    const spoken = new Set(narration.toLowerCase().match(/[\p{L}\p{N}'-]+/gu) ?? []);
-    const topicSaid = byLength(reading.contentWords.filter((w) => isSubjectWord(w) && spoken.has(w.toLowerCase())));
-    const fresh = i === 0 ? undefined : [...topicSaid, ...byLength(subjectWords(narration))].find((w) => !used.has(w.toLowerCase()));
+    const said = narration.toLowerCase();
+    const topicSaid = byLength(own.filter((p) => said.includes(p.toLowerCase())));
+    // A phrase is fresh when some word of it has not been featured yet ("Dyatlov Pass" after "Dyatlov Pass incident" is not).
+    const isFresh = (w: string) => !used.has(w.toLowerCase()) && w.toLowerCase().split(/\s+/).some((part) => !used.has(part));
+    const fresh = i === 0 ? undefined : [...topicSaid, ...byLength(topicNouns(narration))].find(isFresh);
     const word = fresh ?? (i === 0 ? reading.keyword : topicSaid[0] ?? reading.keyword);
     for (const w of [word, ...word.split(/\s+/)]) used.add(w.toLowerCase());
     return word.slice(0, 28);

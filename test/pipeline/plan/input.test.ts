@@ -4,7 +4,7 @@ import { parseProjectOptions, parseTopic } from '../../../pipeline/plan/input';
 import { autofitDurations } from '../../../pipeline/plan/autofit';
 import { fillSlots } from '../../../pipeline/plan/offline/writer';
 import { getPack } from '../../../pipeline/plan/packs';
-import { hashtagsFor, isSubjectWord, readTopic, subjectWords } from '../../../pipeline/plan/topic';
+import { hashtagsFor, readTopic } from '../../../pipeline/plan/topic';
 
 const codeOf = (fn: () => unknown) => {
   try {
@@ -54,43 +54,35 @@ describe('topic input', () => {
 });
 
 describe('topic reading', () => {
-  it('finds the key phrase a hook can lean on', () => {
-    expect(readTopic('why octopuses have three hearts')).toMatchObject({ questionWord: 'why', keyword: 'octopuses' });
-    expect(readTopic('the Dyatlov Pass incident').keyword).toBe('Dyatlov Pass incident');
-    expect(readTopic('why the Roman empire fell').keyword).toBe('Roman empire');
-    expect(readTopic('the surprising physics of why cats always land on their feet').keyword).toBe('cats');
-    expect(readTopic('medieval castles').keyword).toBe('medieval castles');
-    expect(readTopic('budgeting mistakes').keyword).toBe('budgeting mistakes');
-    expect(readTopic('how to save money on groceries').keyword).toBe('money');
-    // A topic that is a short noun phrase is its own key phrase; a question stops at its noun.
-    expect(readTopic('Black holes').keyword).toBe('black holes');
-    expect(readTopic('deep sea creatures').keyword).toBe('deep sea creatures');
-    expect(readTopic('why cats purr').keyword).toBe('cats');
-    expect(readTopic('the history of coffee').keyword).toBe('coffee');
-    expect(readTopic('the science of sleep').keyword).toBe('sleep');
-    expect(readTopic('the Roman empire').keyword).toBe('Roman empire');
-    expect(readTopic('the history of the Roman empire').keyword).toBe('Roman empire');
+  it('finds the subject as a whole noun phrase, with its number', () => {
+    expect(readTopic('why octopuses have three hearts')).toMatchObject({ form: 'why', subject: 'octopuses', plural: true, predicate: 'have three hearts' });
+    expect(readTopic('the Dyatlov Pass incident')).toMatchObject({ form: 'thing', subject: 'the Dyatlov Pass incident', keyword: 'Dyatlov Pass incident', plural: false });
+    expect(readTopic('why the Roman empire fell')).toMatchObject({ subject: 'the Roman empire', keyword: 'Roman empire', plural: false, predicate: 'fell' });
+    expect(readTopic('the surprising physics of why cats always land on their feet')).toMatchObject({ form: 'why', subject: 'cats', predicate: 'always land on their feet' });
+    expect(readTopic('medieval castles')).toMatchObject({ subject: 'medieval castles', plural: true });
+    expect(readTopic('budgeting mistakes')).toMatchObject({ subject: 'budgeting mistakes', plural: true });
+    expect(readTopic('how to save money on groceries')).toMatchObject({ form: 'howto', subject: 'saving money on groceries', plural: false });
+    // A sentence-initial capital is not a name; a name keeps its capitals.
+    expect(readTopic('Black holes').subject).toBe('black holes');
+    expect(readTopic('Mars').subject).toBe('Mars');
+    expect(readTopic('deep sea creatures').subject).toBe('deep sea creatures');
+    expect(readTopic('why cats purr')).toMatchObject({ subject: 'cats', predicate: 'purr', question: 'Why do cats purr?' });
+    expect(readTopic('the history of coffee')).toMatchObject({ subject: 'the history of coffee', plural: false });
+    expect(readTopic('the origins of chess')).toMatchObject({ subject: 'the origins of chess', plural: true });
+    expect(readTopic('what is a black hole')).toMatchObject({ form: 'define', subject: 'black holes', about: 'what a black hole is' });
+    expect(readTopic('who was Cleopatra')).toMatchObject({ form: 'define', subject: 'Cleopatra', person: true });
   });
 
-  it('keeps the article the topic gave its subject, except where a line puts its own determiner', () => {
+  it('fills slots with the subject, the question and words that agree with it', () => {
     const roman = readTopic('why the Roman empire fell');
-    expect(roman).toMatchObject({ keyword: 'Roman empire', subject: 'the Roman empire' });
-    expect(fillSlots('Nobody at the time understood what {keyword} would change.', roman)).toBe('Nobody at the time understood what the Roman empire would change.');
-    expect(fillSlots('{Keyword}: the moment history turned.', roman)).toBe('The Roman empire: the moment history turned.');
-    expect(fillSlots('This {keyword} detail changes everything.', roman)).toBe('This Roman empire detail changes everything.');
-    expect(readTopic('what is a black hole')).toMatchObject({ keyword: 'black hole', subject: 'a black hole' });
-    expect(readTopic('why cats purr')).toMatchObject({ keyword: 'cats', subject: 'cats' });
-    expect(readTopic('medieval castles').subject).toBe('medieval castles');
-  });
-
-  it('names nouns after a determiner (and one describing word), not verbs, counts or filler', () => {
-    expect(subjectWords('The usual explanation skips the most interesting part. Keep going, because the pattern repeats.')).toEqual(['explanation', 'pattern']);
-    expect(subjectWords('Another clue sits right in front of us. It turns out the obvious answer was wrong, and the evidence agrees.')).toEqual(['evidence']);
-    expect(subjectWords('This one deserves a closer look at the three hearts')).toEqual([]);
-    // Nouns with a describing word's ending still count; the describing words themselves do not.
-    expect(subjectWords('Deep in the forest, a seed waits. The famous tree guards the oldest secret.')).toEqual(['forest', 'seed', 'tree', 'secret']);
-    expect(isSubjectWord('hearts')).toBe(true);
-    for (const w of ['three', 'because', 'really', 'interesting', 'makes', '42']) expect(isSubjectWord(w)).toBe(false);
+    expect(fillSlots('Nobody at the time understood what {subject} would change.', roman)).toBe('Nobody at the time understood what the Roman empire would change.');
+    expect(fillSlots('{Subject}: the moment history turned. {Question}', roman)).toBe('The Roman empire: the moment history turned. Why did the Roman empire fall?');
+    expect(fillSlots('Why {subject} still {matters|matter}, and what {it} left.', roman)).toBe('Why the Roman empire still matters, and what it left.');
+    const cats = readTopic('why cats purr');
+    expect(fillSlots('Why {subject} still {matters|matter}, and what {it} left.', cats)).toBe('Why cats still matter, and what they left.');
+    expect(fillSlots('Start with the usual explanation of {about}.', cats)).toBe('Start with the usual explanation of why cats purr.');
+    expect(fillSlots('Number {n} of the {items}.', readTopic('5 budgeting mistakes that keep you broke'), { n: 5 })).toBe('Number five of the budgeting mistakes that keep you broke.');
+    expect(fillSlots('Ask what {it} did.', readTopic('who was Cleopatra'))).toBe('Ask what Cleopatra did.');
   });
 
   it('makes hashtags from the subject, never from a count', () => {
