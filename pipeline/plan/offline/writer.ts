@@ -79,10 +79,11 @@ export function scriptFor(beats: Beat[], reading: TopicReading, hook: string, ra
   const carriers = beats.filter((b) => PART_BEATS.includes(b.kind)).length;
   const parts = partsFor(reading, Math.max(carriers, 1));
   // A video without explaining scenes (a countdown, myths and facts) still names three parts in
-  // passing; one with fewer scenes than parts covers some of them, in order, a different few
-  // each time the script is written again. A part's later lines come in any order.
+  // passing; one with fewer scenes than parts covers the first and some of the others, in order,
+  // a different few each time the script is written again. A part's later lines come in any order.
   const keep = carriers === 0 ? 3 : Math.min(carriers, parts.length);
-  const chosen = new Set(shuffled(parts.map((_p, i) => i), random).slice(0, keep));
+  // The first part always comes first: its line is the one that opens an explanation ("Start with…").
+  const chosen = new Set([0, ...shuffled(parts.map((_p, i) => i).slice(1), random).slice(0, keep - 1)]);
   const used = parts.filter((_p, i) => chosen.has(i)).map((p) => ({ ...p, lines: [p.lines[0]!, ...shuffled(p.lines.slice(1), random)] }));
   const labels = used.map((p) => p.label);
   const list = answerKind(reading.form) === 'list';

@@ -146,6 +146,9 @@ describe('offline hooks and narration for topics as people type them', () => {
           expect(said.toLowerCase().includes(overlay) || overlay === reading.keyword.toLowerCase() || /^the (first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth) one$/.test(overlay) || said.toLowerCase().includes(overlay.replace(/^the /, '')), `${script.template} scene ${i + 1}: "${overlay}" in "${said}"`).toBe(true);
         }
       });
+      // The explanation opens at its beginning, whichever parts a short video leaves out.
+      const first = script.beats.findIndex((b) => b.kind === 'point' || b.kind === 'setup');
+      if (first >= 0) expect(script.narration[first], script.template).toMatch(/^(Start with|First,|The first of)/);
       const text = script.narration.join(' ').toLowerCase();
       expect(text, script.template).toContain(subject.toLowerCase());
     }
