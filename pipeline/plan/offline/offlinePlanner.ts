@@ -22,12 +22,16 @@ function requireEnglish(ctx: PlanContext): void {
   }
 }
 
-/** Hooks that respect the pack's word limit; the ones that ask the topic's question come first when it is short. */
+/**
+ * Hooks that respect the pack's word limit. When the topic asks a short question of its own, two
+ * hooks that ask it come first; a topic that only names a subject leads with hooks about it.
+ */
 function pickHooks(ctx: PlanContext): string[] {
   const reading = readTopic(ctx.topic);
   const random = makeRandom(seedOf(ctx, 'hooks'));
   const order = shuffled(ctx.pack.hookTemplates, random);
-  const asking = countWords(reading.question) <= 10 ? order.filter((t) => t.includes('{Question}')).slice(0, 2) : [];
+  const asks = reading.form !== 'thing' && countWords(reading.question) <= 10;
+  const asking = asks ? order.filter((t) => t.includes('{Question}')).slice(0, 2) : [];
   const filled = [...asking, ...order.filter((t) => !asking.includes(t))].map((t) => fillSlots(t, reading));
   const fitting = filled.filter((h) => countWords(h) <= ctx.pack.hookRules.maxWords);
   const rest = filled.filter((h) => !fitting.includes(h)).map((h) => trimToWords(h, ctx.pack.hookRules.maxWords));
