@@ -75,7 +75,9 @@ describe(`publishing survives races and SIGKILL (${testProvider})`, () => {
     for (let i = 0; i < 6; i++) await due(['folder', 'webhook']);
     const before = hook.deliveries.length;
     const go = join(dir, 'go');
-    const [a, b] = [scheduler('drain', { GO_FILE: go }), scheduler('drain', { GO_FILE: go })];
+    // The race is over claims, not expiry: a long lease, so a slow CI machine cannot let a claim
+    // run out mid-post (that is what the SIGKILL tests below exercise).
+    const [a, b] = [scheduler('drain', { GO_FILE: go, LEASE_MS: '30000' }), scheduler('drain', { GO_FILE: go, LEASE_MS: '30000' })];
     await until('both processes', () => a.lines().length > 0 && b.lines().length > 0);
     writeFileSync(go, '');
     await Promise.all([a.exited, b.exited]);
