@@ -86,7 +86,7 @@ export async function chatSettings(deps: CommandDeps, ctx: CommandContext, raw: 
     title: 'Settings for this chat',
     text: [
       `Approvers: ${approvers.length ? approvers.join(', ') : 'people who can manage this server/chat'}`,
-      `Defaults: niche ${s.defaultNichePackId ?? 'facts'}, ${s.defaultTargetLengthSec ?? 60}s, tempo ${s.defaultTempo ?? 'normal'}, voice ${s.defaultVoicePreset ?? 'alloy'}, language ${s.defaultLanguage ?? 'en'}`,
+      `Defaults: niche ${s.defaultNichePackId ?? 'facts'}, ${s.defaultTargetLengthSec ?? 60}s, tempo ${s.defaultTempo ?? 'normal'}, voice ${s.defaultVoicePreset ?? 'alloy'}, language ${s.defaultLanguage ?? 'en'}, visuals ${s.defaultVisuals ?? `${deps.config.visuals} (the server's default)`}`,
       `Renders per day: ${s.dailyRenderQuota} · Plans in progress per person: ${s.maxDraftsPerUser}`,
       `Time zone: ${s.timezone} (scheduled times are read in it)`,
       `Publish channel: ${s.publishChannelId ?? 'not set'}`,

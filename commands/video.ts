@@ -1,3 +1,4 @@
+import type { VisualSource } from '../core/config';
 import { UserError } from '../core/errors';
 import { countRendersSince, getChatSettings } from '../db/repos/chatSettings';
 import { getLatestPlanVersion } from '../db/repos/planVersions';
@@ -33,6 +34,7 @@ export async function createVideo(deps: CommandDeps, ctx: CommandContext, raw: R
     tempo: (settings.defaultTempo as 'normal' | null) ?? undefined,
     voicePreset: (settings.defaultVoicePreset as 'alloy' | null) ?? undefined,
     language: (settings.defaultLanguage as 'en' | null) ?? undefined,
+    visuals: (settings.defaultVisuals as VisualSource | null) ?? undefined,
   });
   // Limits protect shared chats; the local terminal is one person's own machine.
   const drafts = ctx.platform === 'cli' ? 0 : await countOpenDrafts(deps.db, ctx.platform, ctx.userId);

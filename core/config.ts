@@ -50,6 +50,14 @@ const envSchema = z.object({
   IMAGE_BASE_URL: url('IMAGE_BASE_URL'),
   IMAGE_API_KEY: optionalString,
   IMAGE_MODEL: optionalString,
+  VISUALS: optionalString.pipe(z.enum(['stock', 'ai', 'offline']).optional()),
+  PEXELS_API_KEY: optionalString,
+  PEXELS_BASE_URL: url('PEXELS_BASE_URL'),
+  PIXABAY_API_KEY: optionalString,
+  PIXABAY_BASE_URL: url('PIXABAY_BASE_URL'),
+  STOCK_CACHE_MB: positiveInt(2048),
+  STOCK_CLIP_MAX_MB: positiveInt(150),
+  STOCK_TIMEOUT_MS: positiveInt(60_000),
   DISCORD_TOKEN: optionalString,
   DISCORD_API_URL: url('DISCORD_API_URL'),
   DISCORD_DEV_GUILD_ID: optionalString.refine((v) => v === undefined || /^\d{5,25}$/.test(v), { message: 'must be a Discord server id' }),
@@ -105,8 +113,24 @@ export interface EngineConfig {
   images: { kind: 'offline' | 'openai' } & ServerConfig;
 }
 
+/** Scene visuals: stock footage (falling back to pictures per scene), AI pictures, or offline art. */
+export type VisualSource = 'stock' | 'ai' | 'offline';
+export const VISUAL_SOURCES: VisualSource[] = ['stock', 'ai', 'offline'];
+
+/** The stock footage libraries this deployment may search (each turned on by its key). */
+export interface StockConfig {
+  pexels?: { apiKey: string; baseUrl: string };
+  pixabay?: { apiKey: string; baseUrl: string };
+  cacheBytes: number;
+  clipMaxBytes: number;
+  timeoutMs: number;
+}
+
 export interface Config {
   dataDir: string;
+  /** What a project's scenes show unless it chose otherwise. */
+  visuals: VisualSource;
+  stock: StockConfig;
   database: { provider: 'sqlite' | 'postgresql'; url: string };
   logLevel: string;
   openai: { apiKey?: string; baseURL?: string; model: string; timeoutMs: number };
@@ -136,8 +160,16 @@ export function loadConfig(env: Env = process.env): Config {
   const e = parsed.data;
   const dataDir = resolve(e.DATA_DIR ?? 'data');
   const dbUrl = e.DATABASE_URL ?? `file:${resolve(dataDir, 'shortsmith.db')}`;
+  const stock: StockConfig = {
+    ...(e.PEXELS_API_KEY ? { pexels: { apiKey: e.PEXELS_API_KEY, baseUrl: e.PEXELS_BASE_URL ?? 'https://api.pexels.com' } } : {}),
+    ...(e.PIXABAY_API_KEY ? { pixabay: { apiKey: e.PIXABAY_API_KEY, baseUrl: e.PIXABAY_BASE_URL ?? 'https://pixabay.com' } } : {}),
+    cacheBytes: e.STOCK_CACHE_MB * 2 ** 20, clipMaxBytes: e.STOCK_CLIP_MAX_MB * 2 ** 20, timeoutMs: e.STOCK_TIMEOUT_MS,
+  };
   return {
     dataDir,
+    // Footage is the default once a library's key is set; otherwise pictures from the image engine.
+    visuals: e.VISUALS ?? (stock.pexels || stock.pixabay ? 'stock' : 'ai'),
+    stock,
     database: { provider: dbUrl.startsWith('file:') ? 'sqlite' : 'postgresql', url: dbUrl },
     logLevel: e.LOG_LEVEL ?? 'info',
     openai: { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL ?? 'gpt-4o-mini', timeoutMs: e.OPENAI_TIMEOUT_MS },

@@ -49,7 +49,7 @@ export async function demoCommand(args: string[]): Promise<number> {
   const projectOf = async (view: View) => getProject(app.deps.db, parseButtonId(view.buttons![0]![0]!.id).projectId);
   try {
     const hooks = await act('create', () => createVideo(app.deps, ctx, {
-      topic: positionals.join(' '), niche: values.niche, length: values.length, tempo: values.tempo, voice: values.voice, language: values.language, style: values.style,
+      topic: positionals.join(' '), niche: values.niche, length: values.length, tempo: values.tempo, voice: values.voice, language: values.language, style: values.style, visuals: values.visuals,
     }));
     say(`\n${viewToTerminal(hooks)}`);
     // A schedule that cannot work is refused now, not after the render.

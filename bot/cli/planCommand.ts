@@ -47,7 +47,7 @@ export function formatPlanForTerminal(state: PlanState, hookIndex: number): stri
 /** The project options `plan` and `demo` both take (same names as the chat commands). */
 export const PROJECT_FLAGS = {
   niche: { type: 'string' }, length: { type: 'string' }, tempo: { type: 'string' }, voice: { type: 'string' },
-  language: { type: 'string' }, style: { type: 'string' },
+  language: { type: 'string' }, style: { type: 'string' }, visuals: { type: 'string' },
 } as const;
 
 /** `shortsmith plan "<topic>" [--niche] [--length] [--tempo] [--voice] [--language] [--style] [--hook N] [--json]` */
@@ -60,7 +60,7 @@ export async function planCommand(args: string[]): Promise<number> {
   if (positionals.length === 0) throw new UserError('topic_missing', 'Usage: shortsmith plan "<topic>" [--niche science] [--length 60] [--hook 1] [--json]');
   const options = parseProjectOptions({
     topic: positionals.join(' '), niche: values.niche, length: values.length, tempo: values.tempo,
-    voice: values.voice, language: values.language, style: values.style,
+    voice: values.voice, language: values.language, style: values.style, visuals: values.visuals,
   });
   const hookIndex = values.hook === undefined ? 0 : Number(values.hook) - 1;
   if (!Number.isInteger(hookIndex) || hookIndex < 0 || hookIndex > 4) throw new UserError('unknown_hook', '--hook must be 1, 2, 3, 4 or 5.');

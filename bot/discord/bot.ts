@@ -92,7 +92,7 @@ export function makeDiscordBot(deps: CommandDeps, opts: DiscordBotOptions): Clie
         case 'create':
           return createVideo(deps, ctx, {
             topic: i.options.getString('topic', true), niche: i.options.getString('niche') ?? undefined, length: i.options.getInteger('length') ?? undefined,
-            tempo: i.options.getString('tempo') ?? undefined, voice: i.options.getString('voice') ?? undefined, language: i.options.getString('language') ?? undefined,
+            tempo: i.options.getString('tempo') ?? undefined, voice: i.options.getString('voice') ?? undefined, language: i.options.getString('language') ?? undefined, visuals: i.options.getString('visuals') ?? undefined,
           });
         case 'schedule': return scheduleLatest(deps, ctx, i.options.getString('when') ?? '', i.options.getString('targets') ?? '');
         case 'scheduled': return listScheduled(deps, ctx);
@@ -108,6 +108,8 @@ export function makeDiscordBot(deps: CommandDeps, opts: DiscordBotOptions): Clie
           if (niche) patch.defaultNichePackId = niche;
           const length = i.options.getInteger('length');
           if (length) patch.defaultTargetLengthSec = length;
+          const visuals = i.options.getString('visuals');
+          if (visuals) patch.defaultVisuals = visuals;
           const quota = i.options.getInteger('quota');
           if (quota !== null) patch.dailyRenderQuota = quota;
           const drafts = i.options.getInteger('drafts');

@@ -12,7 +12,9 @@ export function videoCommand(): SlashCommandBuilder {
       .addIntegerOption((o) => o.setName('length').setDescription('Target seconds').addChoices(...TARGET_LENGTHS.map((l) => ({ name: `${l} s`, value: l }))))
       .addStringOption((o) => o.setName('tempo').setDescription('Speaking pace').addChoices(...TEMPOS.map((t) => ({ name: t, value: t }))))
       .addStringOption((o) => o.setName('voice').setDescription(`Narrator voice: ${VOICES.join(', ')}, or the voice engine's own (type to search)`).setAutocomplete(true).setMaxLength(64))
-      .addStringOption((o) => o.setName('language').setDescription('Language').addChoices(...LANGUAGES.map((l) => ({ name: l, value: l })))));
+      .addStringOption((o) => o.setName('language').setDescription('Language').addChoices(...LANGUAGES.map((l) => ({ name: l, value: l }))))
+      .addStringOption((o) => o.setName('visuals').setDescription('What the scenes show').addChoices(
+        { name: 'stock footage (Pexels, Pixabay)', value: 'stock' }, { name: 'AI pictures', value: 'ai' }, { name: 'offline art', value: 'offline' })));
   cmd.addSubcommand((s) =>
     s.setName('schedule').setDescription('Post the newest finished video later: to the publish channel, a webhook or a folder')
       .addStringOption((o) => o.setName('when').setDescription('e.g. tomorrow 18:00, fri 9am, in 2h, 2026-12-24 09:30, now (leave out for a form)').setMaxLength(100))
@@ -30,6 +32,8 @@ export function videoCommand(): SlashCommandBuilder {
       .addRoleOption((o) => o.setName('approver_role').setDescription('Role allowed to approve renders'))
       .addStringOption((o) => o.setName('niche').setDescription('Default style pack').addChoices(...PACKS.map((p) => ({ name: p.name, value: p.id }))))
       .addIntegerOption((o) => o.setName('length').setDescription('Default target seconds').addChoices(...TARGET_LENGTHS.map((l) => ({ name: `${l} s`, value: l }))))
+      .addStringOption((o) => o.setName('visuals').setDescription('What new videos\' scenes show').addChoices(
+        { name: 'stock footage (Pexels, Pixabay)', value: 'stock' }, { name: 'AI pictures', value: 'ai' }, { name: 'offline art', value: 'offline' }))
       .addIntegerOption((o) => o.setName('quota').setDescription('Renders per day in this channel').setMinValue(0).setMaxValue(1000))
       .addIntegerOption((o) => o.setName('drafts').setDescription('Plans in progress per person').setMinValue(1).setMaxValue(100))
       .addChannelOption((o) => o.setName('publish_channel').setDescription('Where scheduled videos are posted').addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement))

@@ -35,7 +35,7 @@ export function parseVideoCommand(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   const rest: string[] = [];
   for (const token of text.trim().split(/\s+/).filter(Boolean)) {
-    const m = /^(niche|length|tempo|voice|language|style):(\S+)$/i.exec(token);
+    const m = /^(niche|length|tempo|voice|language|style|visuals):(\S+)$/i.exec(token);
     if (m) out[m[1]!.toLowerCase()] = m[2]!;
     else rest.push(token);
   }
@@ -207,6 +207,7 @@ export function parseSettings(text: string): Record<string, unknown> | null {
     if (k === 'drafts') patch.maxDraftsPerUser = Number(v);
     if (k === 'niche') patch.defaultNichePackId = v;
     if (k === 'length') patch.defaultTargetLengthSec = Number(v);
+    if (k === 'visuals') patch.defaultVisuals = off(v) ? null : v.toLowerCase();
     if (k === 'approvers') patch.approverUserIds = v.split(',');
     if (k === 'tz' || k === 'timezone') patch.timezone = v;
     if (k === 'publish') patch.publishChannelId = off(v) ? null : v;

@@ -18,6 +18,7 @@ export interface NewProject extends ProjectOwner {
   tempo?: string;
   voicePreset?: string;
   visualStylePreset?: string | null;
+  visuals?: string | null;
   seoKeywords?: string | null;
 }
 

@@ -1,3 +1,4 @@
+import { VISUAL_SOURCES, type VisualSource } from '../../core/config';
 import { z } from 'zod';
 import { UserError } from '../../core/errors';
 import { isEngineVoiceName } from '../providers/speech/voices';
@@ -63,6 +64,8 @@ export interface ProjectOptions {
   voicePreset: string;
   language: (typeof LANGUAGES)[number];
   visualStylePreset: keyof typeof VISUAL_STYLES | null;
+  /** What the scenes show (stock footage, AI pictures, offline art); null: the chat's default, else VISUALS. */
+  visuals: VisualSource | null;
 }
 
 export const rawOptionsSchema = z.object({
@@ -73,6 +76,7 @@ export const rawOptionsSchema = z.object({
   voice: z.unknown().optional(),
   language: z.unknown().optional(),
   style: z.unknown().optional(),
+  visuals: z.unknown().optional(),
 });
 export type RawOptions = z.infer<typeof rawOptionsSchema>;
 
@@ -89,5 +93,6 @@ export function parseProjectOptions(raw: RawOptions, defaults: Partial<Omit<Proj
     language: raw.language === undefined ? (defaults.language ?? 'en') : oneOf('language', LANGUAGES, raw.language),
     visualStylePreset:
       raw.style === undefined || raw.style === null ? (defaults.visualStylePreset ?? null) : oneOf('style', Object.keys(VISUAL_STYLES) as (keyof typeof VISUAL_STYLES)[], raw.style),
+    visuals: raw.visuals === undefined || raw.visuals === null ? (defaults.visuals ?? null) : oneOf('visuals', VISUAL_SOURCES, raw.visuals),
   };
 }

@@ -112,6 +112,7 @@ export async function startProject(deps: PlanDeps, owner: ProjectOwner, options:
     tempo: options.tempo,
     voicePreset: options.voicePreset,
     visualStylePreset: options.visualStylePreset,
+    visuals: options.visuals,
     seoKeywords: reading.contentWords.slice(0, 8).join(','),
   });
   const plan = await createPlanVersion(deps.db, project.id, { hookOptions: hooks.value, ...(hooks.fellBack ? { validation: { errors: [], warnings: [hooks.fellBack], suggestions: [] } } : {}) }, 'DRAFT_PLAN');

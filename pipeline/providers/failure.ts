@@ -8,9 +8,18 @@ export interface EngineFailure {
   reason: string;
 }
 
+/** A refusal from an engine spoken to over plain HTTP (stock libraries): its status, a short reason, and how long a 429 asks to wait. */
+export class HttpError extends Error {
+  override name = 'HttpError';
+  constructor(readonly status: number, reason: string, readonly retryAfterSec?: number) {
+    super(reason);
+  }
+}
+
 /** Reads an engine error into a status and a short reason, with anything token-shaped removed. */
 export function describeFailure(err: unknown): EngineFailure {
   const e = err as Error & { status?: number; code?: string; cause?: { code?: string; message?: string } };
+  if (err instanceof HttpError) return { status: err.status, reason: clip(scrubSecrets(err.message)) };
   if (err instanceof OpenAI.APIConnectionTimeoutError || e?.name === 'TimeoutError') return { status: 'timeout', reason: 'no answer in time' };
   if (err instanceof OpenAI.APIError && err.status !== undefined) {
     const body = (err.error as { message?: string } | undefined)?.message ?? err.message;

@@ -8,6 +8,7 @@ import type { NichePack } from '../plan/packs';
 import type { ImageProvider } from '../providers/images/types';
 import type { SpeechProvider, TimingProvider } from '../providers/speech/types';
 import type { Binaries } from './binaries';
+import type { FootageServices } from './footage';
 import type { WorkerPool } from './workers/pool';
 
 /** Output size and encoder settings of a render. */
@@ -38,6 +39,8 @@ export interface RenderServices {
   images: ImageProvider;
   /** Offline art: what a scene's picture falls back to. */
   offlineImages: ImageProvider;
+  /** Stock footage libraries (PEXELS_API_KEY, PIXABAY_API_KEY) and the clip cache; null when no key is set. */
+  footage: Omit<FootageServices, 'bins' | 'format'> | null;
   format: RenderFormat;
   /** Music files folder (MUSIC_DIR), or null for generated music. */
   musicDir: string | null;

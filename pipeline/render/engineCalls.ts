@@ -2,7 +2,7 @@ import type { Logger } from '../../core/logger';
 import { describeFailure, failureText, type EngineFailure } from '../providers/failure';
 
 /** What an engine was doing: the kinds of engine a render calls. */
-export type EngineKind = 'voice' | 'timings' | 'pictures';
+export type EngineKind = 'voice' | 'timings' | 'pictures' | 'footage';
 
 /** An engine that gave up and what took over, kept in the step's outputs and told to the chat. */
 export interface Fallback {
@@ -50,7 +50,8 @@ export class EngineUnavailableError extends Error {
 
 /** A fallback as one sentence for the run log and the chat. */
 export function fallbackText(f: Fallback): string {
-  const what = { voice: 'The voice', timings: 'Caption timings', pictures: f.scenes ? `Pictures for scene${f.scenes.length > 1 ? 's' : ''} ${f.scenes.join(', ')}` : 'The pictures' }[f.kind];
+  const scenes = f.scenes ? ` for scene${f.scenes.length > 1 ? 's' : ''} ${f.scenes.join(', ')}` : '';
+  const what = { voice: 'The voice', timings: 'Caption timings', pictures: f.scenes ? `Pictures${scenes}` : 'The pictures', footage: f.scenes ? `Footage${scenes}` : 'The footage' }[f.kind];
   return `${what} fell back from ${f.engine} to ${f.to} (${f.reason}).`;
 }
 

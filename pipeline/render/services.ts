@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
 import type { Db } from '../../db/client';
@@ -14,6 +15,8 @@ import { speakFlite, warmFlite } from '../providers/speech/flite';
 import { makeSherpaSpeech } from '../providers/speech/sherpa';
 import { makeWhisperTimings } from '../providers/speech/transcribe';
 import type { SpeechProvider } from '../providers/speech/types';
+import { makePexels } from '../providers/stock/pexels';
+import { makePixabay } from '../providers/stock/pixabay';
 import { findBinaries, probeCapabilities, type Binaries } from './binaries';
 import type { RenderServices } from './context';
 import { launcher } from './launcher';
@@ -80,8 +83,20 @@ export async function makeRenderServices(config: Config, db: Db, log: Logger): P
     aligner: makeOfflineTimings(),
     images: engines.images.kind === 'openai' ? makeOpenAIImages(makeOpenAIClient(engines.images, 0), engines.images.model) : offlineImages,
     offlineImages,
+    footage: makeFootage(config),
     format: { width: config.render.width, height: config.render.height, fps: 30, preset: config.render.preset, crf: config.render.crf },
     musicDir: config.render.musicDir ?? null,
     warm,
   };
+}
+
+/** The stock libraries whose keys are set, Pexels first, with the clip cache under the data folder. */
+export function makeFootage(config: Config): RenderServices['footage'] {
+  const { stock } = config;
+  const providers = [
+    ...(stock.pexels ? [makePexels(stock.pexels)] : []),
+    ...(stock.pixabay ? [makePixabay(stock.pixabay)] : []),
+  ];
+  if (!providers.length) return null;
+  return { providers, cache: { dir: join(config.dataDir, 'cache', 'footage'), maxBytes: stock.cacheBytes }, maxClipBytes: stock.clipMaxBytes, timeoutMs: stock.timeoutMs };
 }

@@ -82,14 +82,17 @@ export const GRAPH_IN_FILE_OVER = 32 * 1024;
  * With `graphFile`, the graph is read from that file (written by the caller) instead.
  */
 export function buildSegmentArgs(s: {
-  images: string[]; filterGraph: string; graphFile?: string; frames: number; cuts: number[]; output: string; encode: EncodeSettings;
+  images: string[];
+  /** Which inputs are clips: looped (`-stream_loop -1`) so a short one runs on, and read without audio. */
+  clips?: boolean[];
+  filterGraph: string; graphFile?: string; frames: number; cuts: number[]; output: string; encode: EncodeSettings;
   /** A second output from [vchat] (see `withChatCopy`) at a fixed bitrate, for a chat's upload limit. */
   chat?: { output: string; kbps: number };
 }): string[] {
   const frames = ['-frames:v', String(s.frames), '-an'];
   return [
     ...HEAD, ...PROGRESS,
-    ...s.images.flatMap((img) => ['-i', img]),
+    ...s.images.flatMap((img, i) => (s.clips?.[i] ? ['-stream_loop', '-1', '-an', '-i', img] : ['-i', img])),
     ...(s.encode.threads ? ['-filter_complex_threads', String(s.encode.threads)] : []),
     ...(s.graphFile ? ['-filter_complex_script', s.graphFile] : ['-filter_complex', s.filterGraph]),
     '-map', s.chat ? '[vmain]' : '[vout]', ...videoCodec(s.encode, s.cuts), ...frames, s.output,

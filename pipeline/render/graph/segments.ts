@@ -24,7 +24,9 @@ export interface Segment {
  * frames and changes every pixel, ~1.5× a still; a pan, tilt, fade or glitch moves or changes it
  * in ways the encoder predicts well, within 5% of a still.
  */
-export function frameCost(preset: string): number {
+export function frameCost(preset: string, clip = false): number {
+  // Footage is decoded, resampled and scaled on every frame, and every pixel changes.
+  if (clip) return preset === 'slow_zoom_in' || preset === 'slow_zoom_out' ? 2.4 : 1.9;
   switch (preset) {
     case 'slow_zoom_in':
     case 'slow_zoom_out':
@@ -89,7 +91,7 @@ export function planParts(scenes: VideoScene[], shares: number[], opts: { minPie
       const [a, b] = [Math.max(startFrame, starts[i]!), Math.min(end, starts[i + 1]!)];
       if (b <= a) return;
       pieces.push({ scene: i, from: a - starts[i]!, frames: b - a });
-      cost += (b - a) * frameCost(scene.effectPreset);
+      cost += (b - a) * frameCost(scene.effectPreset, scene.clip);
     });
     return { pieces, startFrame, frames: end - startFrame, cost };
   });
@@ -97,7 +99,10 @@ export function planParts(scenes: VideoScene[], shares: number[], opts: { minPie
 
 /** The pieces of a part as the video graph takes them (each knows its scene's whole length). */
 export function pieceScenes(scenes: VideoScene[], pieces: ScenePiece[]): VideoScene[] {
-  return pieces.map((p) => ({ effectPreset: scenes[p.scene]!.effectPreset, frames: p.frames, from: p.from, sceneFrames: scenes[p.scene]!.frames }));
+  return pieces.map((p) => ({
+    effectPreset: scenes[p.scene]!.effectPreset, frames: p.frames, from: p.from, sceneFrames: scenes[p.scene]!.frames,
+    ...(scenes[p.scene]!.clip ? { clip: true } : {}),
+  }));
 }
 
 /** Where each scene after the first starts, in frames from the first one's start: the cuts. */

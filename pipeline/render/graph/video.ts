@@ -11,6 +11,20 @@ export interface VideoScene {
    */
   from?: number;
   sceneFrames?: number;
+  /**
+   * The scene's input is a video clip (stock footage), looped by its input when shorter than the
+   * scene: cut to the scene's frames at the output rate, muted, and moved only by the presets
+   * that suit footage (`clipPreset`).
+   */
+  clip?: boolean;
+}
+
+/**
+ * The preset a clip plays with: fades, flash cuts, glitch and the gentle zooms as planned; a pan
+ * or tilt (made for stills) holds still, since the footage moves by itself.
+ */
+export function clipPreset(preset: string): string {
+  return ['pan_left', 'pan_right', 'tilt_up', 'tilt_down'].includes(preset) ? 'static' : preset;
 }
 
 export interface VideoGraphInput {
@@ -74,22 +88,28 @@ export function buildVideoGraph(input: VideoGraphInput): string {
   const captions = input.captionFrames && input.assFilterArg ? new Set(input.captionFrames) : null;
   let sceneStart = input.startFrame ?? 0;
   const chains = input.scenes.map((scene, i) => {
-    const preset = input.motion === false ? 'static' : scene.effectPreset;
+    const preset = input.motion === false ? 'static' : scene.clip ? clipPreset(scene.effectPreset) : scene.effectPreset;
     const at = sceneStart;
     sceneStart += scene.frames;
     const src = fitSize(preset, w, h);
     // Cut from the middle to the pixel (`exact`: an odd margin would otherwise round to even).
     const fit = `scale=${src.width}:${src.height}:force_original_aspect_ratio=increase,crop=${src.width}:${src.height}:exact=1,setsar=1`;
     // Frame times in whole frames: a still's own time base (1/25 for images) would round them.
-    const loop = `loop=loop=${scene.frames - 1}:size=1:start=0,settb=1/${fps},setpts=N`;
+    // A still is decoded once and looped; a clip is resampled to the frame rate and its piece cut
+    // out by frame number (its input loops it, so a short clip runs on).
+    const loop = scene.clip
+      ? `setpts=PTS-STARTPTS,fps=${fps},trim=start_frame=${scene.from ?? 0}:end_frame=${(scene.from ?? 0) + scene.frames},settb=1/${fps},setpts=N`
+      : `loop=loop=${scene.frames - 1}:size=1:start=0,settb=1/${fps},setpts=N`;
     const motion = buildMotionFilter(preset, { width: w, height: h, fps, frames: scene.sceneFrames ?? scene.frames, from: scene.from, id: `m${i}` });
     // The `fade` preset rises from black at the scene's start (under the captions).
     const dip = preset === 'fade' && !scene.from ? `fade=t=in:st=${FADES.hold}:d=${FADES.scene}` : null;
-    const keep = input.motion === false ? null : keptFrames(preset, scene, at, input, captions);
+    // Every frame of footage differs: nothing to skip.
+    const keep = input.motion === false || scene.clip ? null : keptFrames(preset, scene, at, input, captions);
     const select = keep ? `select='${frameSetExpr(keep)}'` : null;
     // Motion runs in 4:2:0, so pans move in 2 px steps; 4:4:4 would allow 1 px but costs ~75%
     // more render time (measured), and at ≤ 1 px per frame the difference is not visible.
-    const steps = [fit, 'format=yuv420p', loop];
+    // A clip is cut to its frames before it is scaled (fewer frames through the scaler).
+    const steps = scene.clip ? [loop, fit, 'format=yuv420p'] : [fit, 'format=yuv420p', loop];
     // A preset that counts frames (pans) must see every one: the repeats are dropped after it.
     if (select && !movesByFrameCount(preset)) steps.push(select);
     if (motion !== 'null') steps.push(motion);

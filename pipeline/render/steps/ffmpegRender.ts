@@ -116,7 +116,7 @@ async function encodeParts(job: RenderJob, h: StepHelpers, inputsKey: string, sc
     });
     const graph = chat ? withChatCopy(video, chat) : video;
     const args = (output: string, chatOutput: string, graphFile?: string) => buildSegmentArgs({
-      images: part.pieces.map((p) => images[p.scene]!), filterGraph: graph, graphFile, frames: part.frames, cuts: sceneCuts(partScenes), output, encode: partEncode,
+      images: part.pieces.map((p) => images[p.scene]!), clips: part.pieces.map((p) => !!scenes[p.scene]!.clip), filterGraph: graph, graphFile, frames: part.frames, cuts: sceneCuts(partScenes), output, encode: partEncode,
       chat: chat ? { output: chatOutput, kbps: chat.videoKbps } : undefined,
     });
     // A part finished before a crash or a failure elsewhere is kept under a name keyed by
@@ -197,10 +197,12 @@ export const ffmpegRender: RenderStep = {
     const { services } = h;
     const { format } = services;
     const timeline = readTimeline(String(h.outputs.tts_generate?.timelinePath));
-    const images = h.outputs.images_generate?.images as string[];
+    // Each scene's input: its footage when it has a clip, else its picture.
+    const clips = (h.outputs.images_generate?.clips as ({ path: string } | null)[] | undefined) ?? [];
+    const images = (h.outputs.images_generate?.images as string[]).map((img, i) => clips[i]?.path ?? img);
     const frames = framesFor(timeline.scenes.map((s) => s.end - s.start), format.fps);
     const totalSec = frames.reduce((a, b) => a + b, 0) / format.fps;
-    const scenes = job.plan.scenes.map((s, i) => ({ effectPreset: s.effectPreset, frames: frames[i]! }));
+    const scenes: VideoScene[] = job.plan.scenes.map((s, i) => ({ effectPreset: s.effectPreset, frames: frames[i]!, ...(clips[i] ? { clip: true } : {}) }));
     const { assFilterArg, captionFrames } = burnedInCaptions(h.outputs.captions_build ?? {}, format.fps, frames.reduce((a, b) => a + b, 0));
     const encode = encodeSettings(format);
     const audioPath = join(job.dir, 'soundtrack.partial.m4a');

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { hashtagsFor } from '../../plan/topic';
+import { creditsLine } from '../footage';
+import type { ClipOutput } from './imagesGenerate';
 import type { RenderStep } from '../context';
 import { writeAtomic } from '../files';
 import { checkVideo } from '../qa';
@@ -18,9 +20,13 @@ export class QaError extends Error {
   }
 }
 
-/** The ready-to-paste post text: hook, a line from the topic, hashtags (≤ 2200 chars for TikTok). */
-export function captionFor(hook: string, title: string, hashtags: string[]): string {
-  return `${hook}\n\n${title}\n\n${hashtags.join(' ')}`.slice(0, 2200);
+/**
+ * The ready-to-paste post text: hook, a line from the topic, hashtags, and — when scenes are stock
+ * footage — who filmed it ("Footage: Pexels (Jane Doe)"). At most 2200 characters (TikTok's limit).
+ */
+export function captionFor(hook: string, title: string, hashtags: string[], credits = ''): string {
+  const tags = hashtags.join(' ');
+  return `${hook}\n\n${title}\n\n${credits ? `${tags}\n\n${credits}` : tags}`.slice(0, 2200);
 }
 
 /**
@@ -62,11 +68,15 @@ export const finalizeArtifacts: RenderStep = {
     writeAtomic(storyboardPath, board);
     h.progress(0.9);
     const hashtags = hashtagsFor(job.project.topic, job.pack);
+    const credits = ((h.outputs.images_generate?.clips as (ClipOutput | null)[] | undefined) ?? [])
+      .flatMap((c, i) => (c ? [{ scene: i + 1, provider: c.provider, id: c.id, author: c.author, ...(c.authorUrl ? { authorUrl: c.authorUrl } : {}), pageUrl: c.pageUrl, licence: c.licence, licenceUrl: c.licenceUrl }] : []));
     const exportJsonPath = join(job.dir, 'export.json');
     writeAtomic(exportJsonPath, JSON.stringify({
       title: job.project.title,
-      caption: captionFor(hook, job.project.title, hashtags),
+      caption: captionFor(hook, job.project.title, hashtags, creditsLine(credits)),
       hashtags,
+      // Each clip's library, author, page and licence (Pexels and Pixabay ask for none; credit is kindly given).
+      credits,
       durationSec: qa.measured.durationSec,
       files: { video: mp4Path, thumbnail: thumbPath, storyboard: storyboardPath, captions: h.outputs.captions_build?.srtPath },
       qa: qa.measured,

@@ -4,7 +4,9 @@ import { cacheKey, getCached, putCached } from '../../../db/repos/cache';
 import { readTopic, topicNouns } from '../../plan/topic';
 import type { ImageProvider, ImageRequest } from '../../providers/images/types';
 import type { RenderJob, RenderStep, RenderServices } from '../context';
+import { VISUAL_SOURCES, type VisualSource } from '../../../core/config';
 import { failureText, fallbackText, tryTwice, type Fallback } from '../engineCalls';
+import { findSceneFootage, type Credit, type SceneClip } from '../footage';
 import { cacheFile, writeAtomic } from '../files';
 
 /**
@@ -58,9 +60,17 @@ const imageMeta = z.object({ ext: z.string() });
 export async function makeSceneImages(
   job: Pick<RenderJob, 'project' | 'plan' | 'pack'> & { run?: { id: string } },
   services: Pick<RenderServices, 'config' | 'db' | 'images' | 'offlineImages' | 'format' | 'log'>,
-  opts: { signal: AbortSignal; lanes?: number; onDone?: (count: number) => void; addCost?: (m: number) => void },
+  opts: {
+    signal: AbortSignal; lanes?: number; onDone?: (count: number) => void; addCost?: (m: number) => void;
+    /** The engine to draw with (default: the configured one). */
+    provider?: ImageProvider;
+    /** Scenes that need no picture (they have footage). */
+    skip?: Set<number>;
+  },
 ): Promise<{ paths: string[]; fallback: Fallback | null }> {
   const paths: string[] = new Array(job.plan.scenes.length);
+  const engine = opts.provider ?? services.images;
+  const todo = job.plan.scenes.map((_s, i) => i).filter((i) => !opts.skip?.has(i));
   const fellBack: number[] = [];
   let reason = '';
   let next = 0;
@@ -82,10 +92,10 @@ export async function makeSceneImages(
     return { path };
   };
   const lane = async () => {
-    while (next < job.plan.scenes.length) {
-      const i = next++;
+    while (next < todo.length) {
+      const i = todo[next++]!;
       const req = imageRequestFor(job, i, services);
-      let got = await draw(services.images, req);
+      let got = await draw(engine, req);
       if (!('path' in got)) {
         fellBack.push(i + 1);
         reason ||= got.failure;
@@ -95,29 +105,66 @@ export async function makeSceneImages(
       opts.onDone?.(++done);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(opts.lanes ?? 3, job.plan.scenes.length) }, lane));
+  await Promise.all(Array.from({ length: Math.min(opts.lanes ?? 3, todo.length) }, lane));
   fellBack.sort((a, b) => a - b);
   const fallback: Fallback | null = fellBack.length
-    ? { kind: 'pictures', engine: services.images.engine, to: 'offline art', reason, ...(fellBack.length < paths.length ? { scenes: fellBack } : {}) }
+    ? { kind: 'pictures', engine: engine.engine, to: 'offline art', reason, ...(fellBack.length < paths.length ? { scenes: fellBack } : {}) }
     : null;
   return { paths, fallback };
 }
 
-/** images_generate: one picture per scene (3 at a time), cached. */
+/** What a project's scenes show: its own choice, else the deployment's; footage needs a library key. */
+export function visualSourceFor(project: { visuals?: string | null }, services: Pick<RenderServices, 'config' | 'footage'>): VisualSource {
+  const chosen = (VISUAL_SOURCES as string[]).includes(project.visuals ?? '') ? (project.visuals as VisualSource) : services.config.visuals;
+  return chosen === 'stock' && !services.footage ? 'ai' : chosen;
+}
+
+/** A scene's footage as the render and export.json read it. */
+export type ClipOutput = Credit & { path: string };
+
+/**
+ * images_generate: each scene's visual. With footage on, a clip per scene from the stock
+ * libraries (its first frame stands for it in storyboards and thumbnails); a scene with no usable
+ * clip, and every scene otherwise, gets a picture (3 at a time, cached) — from the image engine,
+ * or offline art when the project chose it.
+ */
 export const imagesGenerate: RenderStep = {
   name: 'images_generate',
   weight: 35,
   timeoutMs: 15 * 60_000,
-  inputs: (job, _o, s) => ({ provider: s.images.id, size: [s.format.width, s.format.height], scenes: job.plan.scenes.map((_, i) => imageRequestFor(job, i, s)) }),
-  files: (o) => (o.images as string[]) ?? ['(missing)'],
+  inputs: (job, _o, s) => ({
+    provider: s.images.id, visuals: visualSourceFor(job.project, s), stock: s.footage?.providers.map((p) => p.id) ?? [],
+    size: [s.format.width, s.format.height], scenes: job.plan.scenes.map((_, i) => imageRequestFor(job, i, s)),
+  }),
+  files: (o) => [...((o.images as string[]) ?? ['(missing)']), ...((o.clips as (ClipOutput | null)[] | undefined) ?? []).flatMap((c) => (c ? [c.path] : []))],
   async run(job, h) {
-    const { paths: images, fallback } = await makeSceneImages(job, h.services, {
+    const { services } = h;
+    const source = visualSourceFor(job.project, services);
+    const count = job.plan.scenes.length;
+    let clips: (SceneClip | null)[] = job.plan.scenes.map(() => null);
+    let footageFallback: Fallback | null = null;
+    if (source === 'stock' && services.footage) {
+      const scenes = job.plan.scenes.map((s) => ({ visualPrompt: s.visualPrompt, onScreenText: s.onScreenText, durationSec: s.durationTargetSec }));
+      const ctx = { log: services.log, runId: job.run.id, projectId: job.project.id, signal: h.signal };
+      ({ clips, fallback: footageFallback } = await findSceneFootage(scenes, job.project.topic, { ...services.footage, bins: services.bins, format: services.format }, ctx, (n) => h.progress((0.8 * n) / count)));
+      if (footageFallback) h.log(fallbackText(footageFallback), 'warn');
+    }
+    const skip = new Set(clips.flatMap((c, i) => (c ? [i] : [])));
+    const { paths, fallback } = await makeSceneImages(job, services, {
       signal: h.signal,
-      onDone: (n) => h.progress(n / job.plan.scenes.length),
+      provider: source === 'offline' ? services.offlineImages : services.images,
+      skip,
+      onDone: (n) => h.progress((skip.size ? 0.8 : 0) + ((skip.size ? 0.2 : 1) * n) / Math.max(1, count - skip.size)),
       addCost: h.addCost,
     });
     if (fallback) h.log(fallbackText(fallback), 'warn');
-    h.log(`Pictures ready: ${images.length} (${h.services.images.id}).`);
-    return { images, fallbacks: fallback ? [fallback] : [] };
+    // (`paths` has holes where scenes have footage: map over the scenes, not the array.)
+    const images = job.plan.scenes.map((_s, i) => clips[i]?.firstFrame ?? paths[i]!);
+    h.log(skip.size ? `Footage for ${skip.size} of ${count} scenes; pictures for the rest.` : `Pictures ready: ${images.length} (${source === 'offline' ? services.offlineImages.id : services.images.id}).`);
+    return {
+      images,
+      clips: clips.map((c): ClipOutput | null => (c ? { path: c.path, ...c.credit } : null)),
+      fallbacks: [footageFallback, fallback].filter((f): f is Fallback => f !== null),
+    };
   },
 };

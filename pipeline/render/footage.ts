@@ -1,0 +1,181 @@
+import { existsSync } from 'node:fs';
+import { readTopic, topicNouns } from '../plan/topic';
+import { describeFailure, failureText } from '../providers/failure';
+import { downloadClip, type ClipCache, type VerifyClip } from '../providers/stock/download';
+import { MIN_CLIP_SECONDS, type StockClip, type StockProvider } from '../providers/stock/types';
+import type { CallContext, Fallback } from './engineCalls';
+import { runFfmpeg } from './ffmpeg';
+
+/** A scene's footage: the clip on disk, its first frame (for storyboards and thumbnails) and its credit. */
+export interface SceneClip {
+  path: string;
+  firstFrame: string;
+  credit: Credit;
+}
+
+/** What export.json and the caption say about a clip. */
+export interface Credit {
+  provider: StockClip['provider'];
+  id: string;
+  pageUrl: string;
+  author: string;
+  authorUrl?: string;
+  licence: string;
+  licenceUrl: string;
+}
+
+/**
+ * Search phrases for a scene, most specific first: the picture's idea without its style words
+ * and the on-screen text, read for nouns ("Roman empire evidence"), then the topic's subject,
+ * then the topic's other nouns. Libraries match short concrete phrases best.
+ */
+export function stockQueries(scene: { visualPrompt: string; onScreenText: string }, topic: string): string[] {
+  const reading = readTopic(topic);
+  const idea = scene.visualPrompt.split(',')[0] ?? '';
+  const concrete = (p: string) => p.toLowerCase() !== reading.keyword.toLowerCase() && !p.toLowerCase().split(/\s+/).some((w) => PHOTO_WORDS.has(w));
+  const said = [...topicNouns(scene.onScreenText.toLowerCase()), ...topicNouns(idea)].filter(concrete);
+  const specific = said.length ? `${reading.keyword} ${said[0]}` : undefined;
+  const queries = [specific, reading.keyword, topicNouns(topic).join(' ')].map((q) => q?.replace(/\s+/g, ' ').trim().slice(0, 80)).filter((q): q is string => !!q);
+  return [...new Set(queries)];
+}
+
+/** Words that describe a picture rather than what is in it ("close-up", "detail shot"): no use to a footage search. */
+const PHOTO_WORDS = new Set(['shot', 'close-up', 'closeup', 'image', 'view', 'scene', 'illustration', 'photography', 'photo', 'picture', 'composition', 'spotlight', 'texture', 'card', 'setting', 'background', 'overview', 'angle', 'light', 'focus', 'macro', 'reveal']);
+
+/** ffprobe + a full decode: a file that is not video, has no picture, is shorter than a second or does not decode is refused. */
+export function clipVerifier(bins: { ffmpeg: string; ffprobe: string }, signal?: AbortSignal): VerifyClip {
+  return async (path) => {
+    const { stdout } = await runFfmpeg(bins.ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height:format=duration', '-of', 'json', path], { signal });
+    const info = JSON.parse(stdout || '{}') as { streams?: { width?: number; height?: number }[]; format?: { duration?: string } };
+    const stream = info.streams?.[0];
+    const durationSec = Number(info.format?.duration ?? NaN);
+    if (!stream?.width || !stream.height) throw new Error('the file has no video picture');
+    if (!(durationSec >= MIN_CLIP_SECONDS)) throw new Error(`the clip is shorter than ${MIN_CLIP_SECONDS} s`);
+    await runFfmpeg(bins.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', '-xerror', '-i', path, '-map', '0:v:0', '-f', 'null', '-'], { signal });
+    return { durationSec, width: stream.width, height: stream.height };
+  };
+}
+
+/** The clip's first frame, cut to the output size, as a JPEG next to it in the cache. */
+async function firstFrame(ffmpeg: string, clip: string, width: number, height: number, signal?: AbortSignal): Promise<string> {
+  const out = `${clip}.${width}x${height}.jpg`;
+  if (existsSync(out)) return out;
+  const part = `${out}.part.jpg`;
+  await runFfmpeg(ffmpeg, ['-hide_banner', '-nostdin', '-y', '-v', 'error', '-i', clip, '-frames:v', '1', '-vf', `scale=${width}:${height}:force_original_aspect_ratio=increase,crop=${width}:${height},setsar=1`, '-q:v', '3', part], { signal });
+  const { renameSync } = await import('node:fs');
+  renameSync(part, out);
+  return out;
+}
+
+export interface FootageServices {
+  providers: StockProvider[];
+  cache: ClipCache;
+  maxClipBytes: number;
+  timeoutMs: number;
+  bins: { ffmpeg: string; ffprobe: string };
+  format: { width: number; height: number };
+}
+
+/** How many results of a search are tried for one scene before it falls back. */
+const TRIES_PER_SCENE = 3;
+
+/**
+ * Finds footage for each scene, in order, never the same clip twice in one video: each query in
+ * turn on each library (Pexels, then Pixabay) until a clip downloads and decodes. A library that
+ * fails twice (or rate-limits) is left alone for the rest of the video; a scene with no usable
+ * result gets null (the caller draws a picture instead). Every skip is logged with its reason.
+ */
+export async function findSceneFootage(
+  scenes: { visualPrompt: string; onScreenText: string; durationSec: number }[],
+  topic: string,
+  services: FootageServices,
+  ctx: CallContext,
+  onDone?: (count: number) => void,
+): Promise<{ clips: (SceneClip | null)[]; fallback: Fallback | null }> {
+  const used = new Set<string>();
+  const down = new Map<string, string>();
+  const searches = new Map<string, StockClip[]>();
+  const verify = clipVerifier(services.bins, ctx.signal);
+  const clips: (SceneClip | null)[] = [];
+  const missed: number[] = [];
+  let reason = '';
+  const log = (i: number, what: string, detail: Record<string, unknown> = {}) => ctx.log.warn({ runId: ctx.runId, projectId: ctx.projectId, scene: i + 1, ...detail }, what);
+
+  const search = async (provider: StockProvider, query: string): Promise<StockClip[]> => {
+    const key = `${provider.id}|${query}`;
+    const known = searches.get(key);
+    if (known) return known;
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      try {
+        const found = await provider.search({ query, width: services.format.width, height: services.format.height, signal: ctx.signal });
+        searches.set(key, found);
+        return found;
+      } catch (err) {
+        if (ctx.signal.aborted) throw err;
+        const failure = describeFailure(err);
+        ctx.log.warn({ runId: ctx.runId, projectId: ctx.projectId, kind: 'footage', engine: provider.engine, status: failure.status, reason: failure.reason, attempt }, 'footage engine call failed');
+        // A rate limit is not retried here: the library said when to come back, and the render will not wait.
+        if (attempt === 2 || failure.status === 429) {
+          down.set(provider.engine, failureText(failure));
+          return [];
+        }
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    }
+    return [];
+  };
+
+  for (const [i, scene] of scenes.entries()) {
+    let got: SceneClip | null = null;
+    let tried = 0;
+    for (const query of stockQueries(scene, topic)) {
+      for (const provider of services.providers) {
+        if (got || down.has(provider.engine)) continue;
+        const results = (await search(provider, query)).filter((c) => !used.has(`${c.provider}:${c.id}`));
+        // A clip as long as the scene first; a shorter one is looped.
+        const ordered = [...results.filter((c) => c.durationSec >= scene.durationSec), ...results.filter((c) => c.durationSec < scene.durationSec)];
+        for (const clip of ordered) {
+          if (got || tried >= TRIES_PER_SCENE) break;
+          tried++;
+          used.add(`${clip.provider}:${clip.id}`);
+          try {
+            const file = await downloadClip(clip.file.url, { cache: services.cache, maxBytes: services.maxClipBytes, timeoutMs: services.timeoutMs, verify, signal: ctx.signal });
+            const frame = await firstFrame(services.bins.ffmpeg, file.path, services.format.width, services.format.height, ctx.signal);
+            const { file: _file, durationSec: _d, ...credit } = clip;
+            got = { path: file.path, firstFrame: frame, credit };
+          } catch (err) {
+            if (ctx.signal.aborted) throw err;
+            const why = failureText(describeFailure(err));
+            reason ||= why;
+            log(i, 'footage clip skipped', { engine: clip.provider, clip: clip.id, reason: why });
+          }
+        }
+      }
+      if (got) break;
+    }
+    if (!got) {
+      missed.push(i + 1);
+      reason ||= [...down.values()][0] ?? 'no usable clip found';
+      log(i, 'footage not found for scene', { queries: stockQueries(scene, topic), reason });
+    }
+    clips.push(got);
+    onDone?.(i + 1);
+  }
+  const engine = services.providers.map((p) => p.engine).join('+') || 'stock';
+  const fallback: Fallback | null = missed.length
+    ? { kind: 'footage', engine, to: 'pictures', reason, ...(missed.length < scenes.length ? { scenes: missed } : {}) }
+    : null;
+  return { clips, fallback };
+}
+
+/** Credits for a caption: "Footage: Pexels (Jane Doe), Pixabay (user)". Empty without footage. */
+export function creditsLine(credits: Credit[]): string {
+  const seen = new Set<string>();
+  const names = credits.flatMap((c) => {
+    const label = `${c.provider === 'pexels' ? 'Pexels' : 'Pixabay'}${c.author ? ` (${c.author})` : ''}`;
+    if (seen.has(label)) return [];
+    seen.add(label);
+    return [label];
+  });
+  return names.length ? `Footage: ${names.join(', ')}` : '';
+}
