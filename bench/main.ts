@@ -14,6 +14,7 @@ import { benchLatency } from './latency';
 import { benchQueue } from './queue';
 import { benchCrash } from './crash';
 import { benchVoices } from './voices';
+import { benchFootage } from './footage';
 
 async function benchDatabase(url: string, label: string): Promise<void> {
   const t0 = performance.now();
@@ -63,3 +64,4 @@ if (!only || only === 'latency') await benchLatency();
 if (!only || only === 'queue') await benchQueue();
 if (!only || only === 'crash') await benchCrash();
 if (!only || only === 'voices') await benchVoices();
+if (!only || only === 'footage') await benchFootage();

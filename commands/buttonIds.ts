@@ -9,7 +9,7 @@ import { UserError } from '../core/errors';
 export const ACTIONS = [
   'hook', 'newhooks', 'approve', 'edit', 'lock', 'regen', 'regenscene', 'voice', 'setvoice', 'settempo', 'setlen',
   'discard', 'cancel', 'retry', 'rerender', 'plan', 'status', 'niche', 'setniche',
-  'schedule', 'scheduled', 'postnow', 'reschedule', 'unschedule', 'connect', 'unlink',
+  'schedule', 'scheduled', 'postnow', 'reschedule', 'unschedule', 'connect', 'unlink', 'swapclip',
 ] as const;
 
 /** The project slot of buttons about the chat rather than a project (linked accounts). */

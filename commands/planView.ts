@@ -39,7 +39,7 @@ export function nicheView(project: Project, planId: string): View {
 const fmt = (n: number) => `${Math.round(n * 10) / 10}s`;
 
 /** The plan: outline, scenes, estimates, warnings, storyboard and the actions around it. */
-export function planView(project: Project, plan: PlanVersionView, storyboardPath: string | null): View {
+export function planView(project: Project, plan: PlanVersionView, storyboardPath: string | null, opts: { footage?: boolean } = {}): View {
   const e = plan.estimates;
   const v = plan.validation;
   const perScene = Math.max(60, Math.floor(2600 / Math.max(1, plan.scenes.length)));
@@ -71,6 +71,7 @@ export function planView(project: Project, plan: PlanVersionView, storyboardPath
       [
         { id: id('regen'), label: '🔁 New script', style: 'secondary' },
         { id: id('regenscene'), label: '🎲 New scene', style: 'secondary' },
+        ...(opts.footage ? [{ id: id('swapclip'), label: '🎞 Swap clip', style: 'secondary' as const }] : []),
         { id: id('newhooks'), label: '🔄 New hooks', style: 'secondary' },
         { id: id('voice'), label: '🎙 Voice & length', style: 'secondary' },
         { id: id('discard'), label: '🗑 Discard', style: 'danger' },

@@ -1,11 +1,11 @@
-import type { VisualSource } from '../core/config';
+import { visualsFor, type VisualSource } from '../core/config';
 import { UserError } from '../core/errors';
 import { countRendersSince, getChatSettings } from '../db/repos/chatSettings';
 import { getLatestPlanVersion } from '../db/repos/planVersions';
 import { countOpenDrafts, deleteProject, getProjectInChat } from '../db/repos/projects';
 import { getLatestRun, queueRunForPlan } from '../db/repos/runs';
 import type { Project } from '../db/client';
-import { editScene, setSceneLock, updatePlanSettings } from '../pipeline/plan/edit';
+import { editScene, setSceneLock, swapSceneClip, updatePlanSettings } from '../pipeline/plan/edit';
 import { parseProjectOptions, type RawOptions } from '../pipeline/plan/input';
 import { PACKS, TARGET_LENGTHS, TEMPOS, VOICES } from '../pipeline/plan/packs';
 import { changeNiche, chooseHook, regenerateHooks, regenerateScene, regenerateScript, startProject } from '../pipeline/plan/service';
@@ -49,7 +49,7 @@ async function showPlan(deps: CommandDeps, project: Project, prefix = ''): Promi
   const plan = await getLatestPlanVersion(deps.db, project.id);
   if (!plan) throw new UserError('no_plan', 'This project has no plan yet.');
   if (!plan.scenes.length) return { ...hooksView(project, plan), text: `${prefix}${hooksView(project, plan).text}` };
-  const view = planView(project, plan, await planStoryboard(deps, project, plan));
+  const view = planView(project, plan, await planStoryboard(deps, project, plan), { footage: await footageOn(deps, project) });
   return prefix ? { ...view, text: `${prefix}${view.text}` } : view;
 }
 
@@ -71,7 +71,13 @@ async function checkQuota(deps: CommandDeps, ctx: CommandContext): Promise<void>
   }
 }
 
-function formFor(action: 'edit' | 'lock' | 'regenscene', project: Project, planId: string, sceneCount: number): View {
+/** Whether this project's scenes are stock footage (then the plan offers Swap clip). */
+async function footageOn(deps: CommandDeps, project: Project): Promise<boolean> {
+  const settings = await getChatSettings(deps.db, project.platform, project.chatId);
+  return visualsFor(project, deps.config, settings.defaultVisuals) === 'stock';
+}
+
+function formFor(action: 'edit' | 'lock' | 'regenscene' | 'swapclip', project: Project, planId: string, sceneCount: number): View {
   const id = buttonId(action, project.id, planId);
   const scene = { key: 'scene', label: `Scene number (1–${sceneCount})`, maxLength: 3, required: true };
   if (action === 'edit') {
@@ -79,8 +85,9 @@ function formFor(action: 'edit' | 'lock' | 'regenscene', project: Project, planI
       { key: 'narration', label: 'Narration (leave empty to keep)', long: true, maxLength: 1000 },
       { key: 'onscreen', label: 'On-screen text (leave empty to keep)', maxLength: 60 }] } };
   }
-  const title = action === 'lock' ? 'Lock or unlock scenes' : 'Write one scene again';
-  return { text: title, ephemeral: true, form: { id, title, fields: [action === 'lock' ? { ...scene, label: 'Scene numbers, e.g. 2 5', maxLength: 60 } : scene] } };
+  const title = action === 'lock' ? 'Lock or unlock scenes' : action === 'swapclip' ? 'Swap the clip of scenes' : 'Write one scene again';
+  const many = action === 'lock' || action === 'swapclip';
+  return { text: title, ephemeral: true, form: { id, title, fields: [many ? { ...scene, label: 'Scene numbers, e.g. 2 5', maxLength: 60 } : scene] } };
 }
 
 function sceneNumbers(raw: string | undefined, count: number): number[] {
@@ -106,7 +113,7 @@ export async function handleButton(deps: CommandDeps, ctx: CommandContext, rawId
   switch (ref.action) {
     case 'hook': {
       const state = await chooseHook(pd, project.id, Number(ref.arg), id);
-      return { ...planView(state.project, state.plan, await planStoryboard(deps, state.project, state.plan)), replace: true };
+      return { ...planView(state.project, state.plan, await planStoryboard(deps, state.project, state.plan), { footage: await footageOn(deps, state.project) }), replace: true };
     }
     case 'newhooks': {
       const state = await regenerateHooks(pd, project.id, id);
@@ -116,6 +123,7 @@ export async function handleButton(deps: CommandDeps, ctx: CommandContext, rawId
       return { ...(await showAfter(deps, regenerateScript(pd, project.id, id))), replace: true };
     case 'edit':
     case 'lock':
+    case 'swapclip':
     case 'regenscene': {
       const plan = await getLatestPlanVersion(deps.db, project.id);
       return formFor(ref.action, project, plan!.id, plan!.scenes.length);
@@ -226,6 +234,16 @@ export async function handleForm(deps: CommandDeps, ctx: CommandContext, rawId: 
     for (const idx of sceneNumbers(values.scene, count)) {
       const latest = await getLatestPlanVersion(deps.db, project.id);
       const r = await setSceneLock(pd, project.id, idx, !latest!.scenes[idx]!.isLocked, current);
+      current = r.plan.id;
+      state = Promise.resolve(r);
+    }
+    return showAfter(deps, state!);
+  }
+  if (ref.action === 'swapclip') {
+    let state: Promise<{ project: Project }> | undefined;
+    let current = planId;
+    for (const idx of sceneNumbers(values.scene, count)) {
+      const r = await swapSceneClip(pd, project.id, idx, current);
       current = r.plan.id;
       state = Promise.resolve(r);
     }

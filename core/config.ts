@@ -126,6 +126,16 @@ export interface StockConfig {
   timeoutMs: number;
 }
 
+/**
+ * What a project's scenes show: its own choice, else its chat's default, else VISUALS; footage
+ * needs a library key (without one, pictures).
+ */
+export function visualsFor(project: { visuals?: string | null }, config: Pick<Config, 'visuals' | 'stock'>, chatDefault?: string | null): VisualSource {
+  const pick = [project.visuals, chatDefault].find((v): v is VisualSource => (VISUAL_SOURCES as (string | null | undefined)[]).includes(v));
+  const chosen = pick ?? config.visuals;
+  return chosen === 'stock' && !config.stock.pexels && !config.stock.pixabay ? 'ai' : chosen;
+}
+
 export interface Config {
   dataDir: string;
   /** What a project's scenes show unless it chose otherwise. */

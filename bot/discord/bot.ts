@@ -15,7 +15,7 @@ import { voiceSuggestions } from '../../pipeline/providers/speech/voices';
 import { toModal, toPayload } from './render';
 
 /** Button actions that answer with a form: Discord needs the modal as the first response. */
-const FORM_ACTIONS = new Set(['edit', 'lock', 'regenscene', 'schedule', 'reschedule']);
+const FORM_ACTIONS = new Set(['edit', 'lock', 'regenscene', 'swapclip', 'schedule', 'reschedule']);
 
 export interface DiscordBotOptions {
   token: string;

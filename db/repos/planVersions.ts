@@ -17,6 +17,8 @@ export interface SceneInput {
   startTimeSec?: number;
   endTimeSec?: number;
   isLocked?: boolean;
+  /** Stock footage results the scene passes over (Swap clip). */
+  footageSkip?: number;
 }
 
 export interface PlanInput {

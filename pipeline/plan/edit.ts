@@ -63,6 +63,23 @@ export async function setSceneLock(deps: PlanDeps, projectId: string, idx: numbe
   }, 0);
 }
 
+/**
+ * Swap clip: the scene's footage becomes the next search result (the render passes over one more).
+ * A locked scene keeps its clip, as it keeps everything else.
+ */
+export async function swapSceneClip(deps: PlanDeps, projectId: string, idx: number, expectedPlanId?: string): Promise<PlanState> {
+  const { project, plan } = await loadForEdit(deps.db, projectId, expectedPlanId);
+  const scene = plan.scenes[idx];
+  if (!scene) throw new UserError('unknown_scene', `There is no scene ${idx + 1}; this plan has ${plan.scenes.length}.`);
+  if (scene.isLocked) throw new UserError('scene_locked', `Scene ${idx + 1} is locked, and keeps its clip. Unlock it to swap the clip.`);
+  const ctx = await contextFor(deps.db, project, plan);
+  const scenes = plan.scenes.map(toDraft);
+  scenes[idx] = { ...scenes[idx]!, footageSkip: (scene.footageSkip ?? 0) + 1 };
+  return save(deps, project, { hookOptions: plan.hookOptions, hookSelected: plan.hookSelected, outline: plan.outline, template: ctx.template }, {
+    scenes, estimates: plan.estimates, validation: plan.validation, costMicros: 0,
+  }, 0);
+}
+
 export const settingsPatchSchema = z
   .object({
     voicePreset: z.string().refine((v) => (VOICES as readonly string[]).includes(v) || isEngineVoiceName(v), { message: `Voice must be one of: ${VOICES.join(', ')}, or a voice name of the bot's voice engine` }),

@@ -24,6 +24,8 @@ export interface SceneDraft {
   negativePrompt: string;
   effectPreset: string;
   durationTargetSec: number;
+  /** Stock footage results the scene passes over (set by Swap clip, kept with the scene; planners leave it out). */
+  footageSkip?: number;
 }
 
 /** A planner result with what it cost (integer micro-dollars) and whether it came from cache. */

@@ -69,6 +69,7 @@ const withoutNotes = (v: Validation): Validation => ({ ...v, warnings: v.warning
 const toDraft = (s: Scene): SceneDraft & { isLocked: boolean } => ({
   narrationText: s.narrationText, onScreenText: s.onScreenText, visualPrompt: s.visualPrompt, negativePrompt: s.negativePrompt,
   effectPreset: s.effectPreset, durationTargetSec: s.durationTargetSec, isLocked: s.isLocked,
+  ...(s.footageSkip ? { footageSkip: s.footageSkip } : {}),
 });
 
 async function save(deps: PlanDeps, project: Project, base: { hookOptions: string[]; hookSelected: string; outline: string; template: ScriptTemplateId }, fitted: FittedPlan, extraCost: number): Promise<PlanState> {

@@ -86,7 +86,7 @@ const TRIES_PER_SCENE = 3;
  * result gets null (the caller draws a picture instead). Every skip is logged with its reason.
  */
 export async function findSceneFootage(
-  scenes: { visualPrompt: string; onScreenText: string; durationSec: number }[],
+  scenes: { visualPrompt: string; onScreenText: string; durationSec: number; skip?: number }[],
   topic: string,
   services: FootageServices,
   ctx: CallContext,
@@ -128,6 +128,8 @@ export async function findSceneFootage(
   for (const [i, scene] of scenes.entries()) {
     let got: SceneClip | null = null;
     let tried = 0;
+    // Swap clip: the results this scene was asked to pass over (the ones it had before).
+    let skip = scene.skip ?? 0;
     for (const query of stockQueries(scene, topic)) {
       for (const provider of services.providers) {
         if (got || down.has(provider.engine)) continue;
@@ -136,6 +138,10 @@ export async function findSceneFootage(
         const ordered = [...results.filter((c) => c.durationSec >= scene.durationSec), ...results.filter((c) => c.durationSec < scene.durationSec)];
         for (const clip of ordered) {
           if (got || tried >= TRIES_PER_SCENE) break;
+          if (skip > 0) {
+            skip--;
+            continue;
+          }
           tried++;
           used.add(`${clip.provider}:${clip.id}`);
           try {

@@ -4,7 +4,7 @@ import { cacheKey, getCached, putCached } from '../../../db/repos/cache';
 import { readTopic, topicNouns } from '../../plan/topic';
 import type { ImageProvider, ImageRequest } from '../../providers/images/types';
 import type { RenderJob, RenderStep, RenderServices } from '../context';
-import { VISUAL_SOURCES, type VisualSource } from '../../../core/config';
+import { visualsFor, type VisualSource } from '../../../core/config';
 import { failureText, fallbackText, tryTwice, type Fallback } from '../engineCalls';
 import { findSceneFootage, type Credit, type SceneClip } from '../footage';
 import { cacheFile, writeAtomic } from '../files';
@@ -115,7 +115,7 @@ export async function makeSceneImages(
 
 /** What a project's scenes show: its own choice, else the deployment's; footage needs a library key. */
 export function visualSourceFor(project: { visuals?: string | null }, services: Pick<RenderServices, 'config' | 'footage'>): VisualSource {
-  const chosen = (VISUAL_SOURCES as string[]).includes(project.visuals ?? '') ? (project.visuals as VisualSource) : services.config.visuals;
+  const chosen = visualsFor(project, services.config);
   return chosen === 'stock' && !services.footage ? 'ai' : chosen;
 }
 
@@ -134,6 +134,7 @@ export const imagesGenerate: RenderStep = {
   timeoutMs: 15 * 60_000,
   inputs: (job, _o, s) => ({
     provider: s.images.id, visuals: visualSourceFor(job.project, s), stock: s.footage?.providers.map((p) => p.id) ?? [],
+    skips: job.plan.scenes.map((x) => x.footageSkip),
     size: [s.format.width, s.format.height], scenes: job.plan.scenes.map((_, i) => imageRequestFor(job, i, s)),
   }),
   files: (o) => [...((o.images as string[]) ?? ['(missing)']), ...((o.clips as (ClipOutput | null)[] | undefined) ?? []).flatMap((c) => (c ? [c.path] : []))],
@@ -144,7 +145,7 @@ export const imagesGenerate: RenderStep = {
     let clips: (SceneClip | null)[] = job.plan.scenes.map(() => null);
     let footageFallback: Fallback | null = null;
     if (source === 'stock' && services.footage) {
-      const scenes = job.plan.scenes.map((s) => ({ visualPrompt: s.visualPrompt, onScreenText: s.onScreenText, durationSec: s.durationTargetSec }));
+      const scenes = job.plan.scenes.map((s) => ({ visualPrompt: s.visualPrompt, onScreenText: s.onScreenText, durationSec: s.durationTargetSec, skip: s.footageSkip }));
       const ctx = { log: services.log, runId: job.run.id, projectId: job.project.id, signal: h.signal };
       ({ clips, fallback: footageFallback } = await findSceneFootage(scenes, job.project.topic, { ...services.footage, bins: services.bins, format: services.format }, ctx, (n) => h.progress((0.8 * n) / count)));
       if (footageFallback) h.log(fallbackText(footageFallback), 'warn');

@@ -17,6 +17,18 @@ import { buildVideoGraph, clipPreset } from '../../../pipeline/render/graph/vide
 import { checkVideo } from '../../../pipeline/render/qa';
 import { RenderRunner } from '../../../pipeline/render/runner';
 import { makeClipFiles, startFakeStock, type FakeClip, type FakeStock } from '../../support/fakes/stock';
+import type { CommandContext, CommandDeps } from '../../../commands/context';
+import { runCommand } from '../../../commands/dispatch';
+import { createVideo, handleButton, handleForm } from '../../../commands/video';
+import type { View } from '../../../commands/view';
+import { loadConfig } from '../../../core/config';
+import { getLatestPlanVersion } from '../../../db/repos/planVersions';
+import { makeOfflinePlanner } from '../../../pipeline/plan/offline/offlinePlanner';
+import { makeProviders } from '../../../pipeline/publish/accounts/providers';
+import { makeTargets } from '../../../pipeline/publish/targets';
+import { localSignals } from '../../../pipeline/queue/jobs';
+import { WorkerPool } from '../../../pipeline/render/workers/pool';
+import { makeTestDatabase, type TestDatabase } from '../../support/database';
 import { makeRenderHarness, queueShortRun, type RenderHarness } from '../../support/render';
 
 const bins = findBinaries({ ffmpegPath: process.env.FFMPEG_PATH, ffprobePath: process.env.FFPROBE_PATH });
@@ -249,5 +261,66 @@ describe('a render whose scenes are footage', () => {
     expect(finished.logs.map((l) => l.message).join('\n')).toMatch(/Footage for scene 3 fell back from pexels\+pixabay to pictures/);
     // The clips' sound is not in the video: its audio is the narration and music only (QA measured it on target).
     expect(qa.measured.audioCodec).toBe('aac');
+  });
+});
+
+describe('choosing footage in the plan', () => {
+  let db: TestDatabase;
+  let deps: CommandDeps;
+  const pool = new WorkerPool();
+  const ctx: CommandContext = { platform: 'telegram', chatId: 'stock-chat', userId: 'u1', userName: 'u1', isDM: false, canManage: true, roleIds: [] };
+  const run = (fn: () => Promise<View> | View) => runCommand(deps, ctx, 'test', fn);
+  const button = (view: View, label: RegExp) => view.buttons!.flat().find((b) => label.test(b.label))?.id;
+
+  beforeAll(async () => {
+    db = await makeTestDatabase();
+    const dataDir = mkdtempSync(join(dir, 'cmd-'));
+    const config = loadConfig({ DATA_DIR: dataDir, RENDER_SIZE: '270x480', PEXELS_API_KEY: 'pexels-key', PEXELS_BASE_URL: stock.server.url, FFMPEG_PATH: process.env.FFMPEG_PATH, FFPROBE_PATH: process.env.FFPROBE_PATH });
+    deps = {
+      db: db.prisma, config, log: silent, planner: makeOfflinePlanner(), pool,
+      pokeQueue: () => undefined, abortLocal: () => undefined, jobs: localSignals, accounts: { sealer: null, providers: makeProviders(config) },
+      targets: makeTargets({ senders: [], ffmpeg: bins.ffmpeg, format: { width: 270, height: 480 }, webhook: {} }),
+      pokeScheduler: () => undefined, clock: () => new Date(),
+    };
+  });
+  afterAll(async () => {
+    await pool.close();
+    await db?.dispose();
+  });
+
+  it('shows the clips on the storyboard, swaps a scene\'s clip for the next result, and a locked scene keeps its clip', async () => {
+    stock.results.clear();
+    stock.results.set('pexels:*', [clip('portrait-a'), clip('portrait-b'), clip('portrait-short')]);
+    const hooks = await run(() => createVideo(deps, ctx, { topic: 'why octopuses have three hearts', niche: 'facts' }));
+    const plan = await run(() => handleButton(deps, ctx, button(hooks, /^1\./)!));
+    expect(plan.image?.path && existsSync(plan.image.path)).toBe(true);
+    // The storyboard fetched the clips the render will use, at the render's size.
+    expect(readdirSync(join(deps.config.dataDir, 'cache', 'footage')).filter((f) => f.endsWith('.mp4'))).toHaveLength(3);
+    const swap = button(plan, /Swap clip/)!;
+    expect(swap).toBeTruthy();
+    const form = await run(() => handleButton(deps, ctx, swap));
+    const swapped = await run(() => handleForm(deps, ctx, form.form!.id, { scene: '1 2' }));
+    const project = (await db.prisma.project.findFirstOrThrow({ where: { chatId: 'stock-chat' } }));
+    let latest = (await getLatestPlanVersion(db.prisma, project.id))!;
+    expect(latest.scenes.map((s) => s.footageSkip).slice(0, 3)).toEqual([1, 1, 0]);
+    expect(swapped.image?.path).not.toBe(plan.image?.path);
+
+    // Lock scene 1: Swap clip refuses it, and New script keeps its clip choice.
+    const lockForm = await run(() => handleButton(deps, ctx, button(swapped, /Lock/)!));
+    const locked = await run(() => handleForm(deps, ctx, lockForm.form!.id, { scene: '1' }));
+    const swapAgain = await run(() => handleButton(deps, ctx, button(locked, /Swap clip/)!));
+    const refused = await run(() => handleForm(deps, ctx, swapAgain.form!.id, { scene: '1' }));
+    expect(refused.text).toMatch(/Scene 1 is locked, and keeps its clip/);
+    await run(() => handleButton(deps, ctx, button(locked, /New script/)!));
+    latest = (await getLatestPlanVersion(db.prisma, project.id))!;
+    expect([latest.scenes[0]!.isLocked, latest.scenes[0]!.footageSkip]).toEqual([true, 1]);
+  });
+
+  it('a scene asked to pass over results takes the next one', async () => {
+    stock.results.clear();
+    stock.results.set('pexels:*', [clip('portrait-a'), clip('portrait-b')]);
+    const scenes = [{ visualPrompt: 'octopuses', onScreenText: '', durationSec: 2, skip: 1 }, { visualPrompt: 'octopuses', onScreenText: '', durationSec: 2 }];
+    const { clips } = await findSceneFootage(scenes, 'octopuses', { providers: [pexels()], cache: freshCache(), maxClipBytes: 20 * 2 ** 20, timeoutMs: 10_000, bins, format: { width: 270, height: 480 } }, { log: silent, projectId: 'p', signal: new AbortController().signal });
+    expect(clips.map((c) => c?.credit.author)).toEqual(['Pexels author portrait-b', 'Pexels author portrait-a']);
   });
 });

@@ -34,7 +34,7 @@ export function makeClipFiles(ffmpeg: string, dir: string, clips: FakeClip[]): v
 
 export interface FakeStock {
   server: FakeServer;
-  /** Answers by query; a query not listed gets no results. */
+  /** Answers by query (`pexels:<query>`, `pixabay:<q>`; `pexels:*` answers any other); a query not listed gets no results. */
   results: Map<string, FakeClip[]>;
   /** A status to answer searches with instead (e.g. 429 or 503), with its Retry-After. */
   failSearch: { status: number; retryAfter?: number } | null;
@@ -76,7 +76,7 @@ export async function startFakeStock(dir: string, catalog: FakeClip[]): Promise<
     }
     if (url.pathname === '/videos/search') {
       if (req.headers.authorization !== 'pexels-key') return sendJson(res, 401, { error: 'Unauthorized' });
-      const clips = results.get(`pexels:${url.searchParams.get('query')}`) ?? [];
+      const clips = results.get(`pexels:${url.searchParams.get('query')}`) ?? results.get('pexels:*') ?? [];
       return sendJson(res, 200, {
         page: 1, per_page: 15, total_results: clips.length,
         videos: clips.map((c, i) => ({
@@ -91,7 +91,7 @@ export async function startFakeStock(dir: string, catalog: FakeClip[]): Promise<
     }
     if (url.pathname === '/api/videos/') {
       if (url.searchParams.get('key') !== 'pixabay-key') return sendJson(res, 400, { error: '[ERROR 400] Invalid or missing API key' });
-      const clips = results.get(`pixabay:${url.searchParams.get('q')}`) ?? [];
+      const clips = results.get(`pixabay:${url.searchParams.get('q')}`) ?? results.get('pixabay:*') ?? [];
       return sendJson(res, 200, {
         total: clips.length, totalHits: clips.length,
         hits: clips.map((c, i) => ({
