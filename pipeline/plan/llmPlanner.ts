@@ -51,6 +51,13 @@ function brief(ctx: PlanContext) {
 }
 
 const user = (payload: unknown) => ({ role: 'user' as const, content: JSON.stringify(payload) });
+
+/**
+ * How a visual prompt starts: a short concrete phrase naming what is filmed, which a stock footage
+ * library can search for (render/footage.ts reads the part before the first comma), then the
+ * picture described for an image model.
+ */
+const VISUAL_PROMPT_RULE = 'Start each visualPrompt with a 2-4 word English phrase naming what a camera films (e.g. "octopus swimming coral reef"), then a comma, then the picture described.';
 const system = { role: 'system' as const, content: SYSTEM };
 
 function styleOf(ctx: PlanContext): string {
@@ -107,6 +114,7 @@ export function makeLlmPlanner(chat: JsonChat): Planner {
           outline: req.outline,
           allowedEffects: ctx.pack.allowedEffects,
           visualStyle: styleOf(ctx),
+          visualPrompt: VISUAL_PROMPT_RULE,
           scenes: sceneSpecs(ctx, req.beats, req.seconds).map((s, i) => ({ ...s, locked: req.locked[i] ? { narrationText: req.locked[i]!.narrationText } : undefined })),
         }),
       ]);
@@ -123,6 +131,7 @@ export function makeLlmPlanner(chat: JsonChat): Planner {
           outline: req.outline,
           allowedEffects: ctx.pack.allowedEffects,
           visualStyle: styleOf(ctx),
+          visualPrompt: VISUAL_PROMPT_RULE,
           scene: sceneSpecs(ctx, req.beats, req.seconds)[req.idx],
           previous: req.scenes[req.idx - 1]?.narrationText ?? null,
           current: req.scenes[req.idx]?.narrationText,

@@ -25,9 +25,10 @@ export interface Credit {
 }
 
 /**
- * Search phrases for a scene, most specific first: the picture's idea without its style words
- * and the on-screen text, read for nouns ("Roman empire evidence"), then the topic's subject,
- * then the topic's other nouns. Libraries match short concrete phrases best.
+ * Search phrases for a scene, most specific first: the picture's lead phrase when it is a short
+ * concrete one (the AI planner writes "octopus swimming coral reef" before the first comma), then
+ * the subject with the on-screen text's or the picture's first concrete noun ("octopuses
+ * evidence"), then the topic's subject, then its other nouns. Libraries match short phrases best.
  */
 export function stockQueries(scene: { visualPrompt: string; onScreenText: string }, topic: string): string[] {
   const reading = readTopic(topic);
@@ -35,7 +36,9 @@ export function stockQueries(scene: { visualPrompt: string; onScreenText: string
   const concrete = (p: string) => p.toLowerCase() !== reading.keyword.toLowerCase() && !p.toLowerCase().split(/\s+/).some((w) => PHOTO_WORDS.has(w));
   const said = [...topicNouns(scene.onScreenText.toLowerCase()), ...topicNouns(idea)].filter(concrete);
   const specific = said.length ? `${reading.keyword} ${said[0]}` : undefined;
-  const queries = [specific, reading.keyword, topicNouns(topic).join(' ')].map((q) => q?.replace(/\s+/g, ' ').trim().slice(0, 80)).filter((q): q is string => !!q);
+  const words = idea.trim().split(/\s+/);
+  const lead = words.length >= 2 && words.length <= 5 && topicNouns(idea).length && !words.some((w) => PHOTO_WORDS.has(w.toLowerCase())) ? idea.trim().toLowerCase() : undefined;
+  const queries = [lead, specific, reading.keyword, topicNouns(topic).join(' ')].map((q) => q?.replace(/\s+/g, ' ').trim().slice(0, 80)).filter((q): q is string => !!q);
   return [...new Set(queries)];
 }
 

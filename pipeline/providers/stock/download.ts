@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { HttpError } from '../failure';
+import { withDeadline } from './http';
 
 /** What the caller learns by decoding a downloaded file; throws when it is not a usable video. */
 export type VerifyClip = (path: string) => Promise<{ durationSec: number; width: number; height: number }>;
@@ -49,26 +50,8 @@ export async function downloadClip(url: string, opts: DownloadOptions): Promise<
   }
   mkdirSync(opts.cache.dir, { recursive: true });
   const part = `${path}.${randomUUID()}.part`;
-  const timeout = AbortSignal.timeout(opts.timeoutMs);
   try {
-    const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
-    const res = await fetch(url, { signal }).catch((err: unknown) => {
-      throw transferError(err, timeout, opts);
-    });
-    if (!res.ok || !res.body) throw new HttpError(res.status, `the clip download was refused (${res.statusText || res.status})`);
-    const announced = Number(res.headers.get('content-length') ?? NaN);
-    if (announced > opts.maxBytes) throw new Error(`the clip is ${(announced / 2 ** 20).toFixed(0)} MiB, over the ${(opts.maxBytes / 2 ** 20).toFixed(0)} MiB limit`);
-    let received = 0;
-    const count = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        received += chunk.length;
-        done(received > opts.maxBytes ? new Error(`the clip is over the ${(opts.maxBytes / 2 ** 20).toFixed(0)} MiB limit`) : null, chunk);
-      },
-    });
-    await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), count, createWriteStream(part)).catch((err: unknown) => {
-      throw transferError(err, timeout, opts);
-    });
-    if (Number.isFinite(announced) && received !== announced) throw new Error(`the download was cut short (${received} of ${announced} bytes)`);
+    await withDeadline(opts.signal, opts.timeoutMs, (signal, timedOut) => fetchTo(url, part, signal, timedOut, opts));
     await opts.verify(part);
     renameSync(part, path);
   } finally {
@@ -78,11 +61,32 @@ export async function downloadClip(url: string, opts: DownloadOptions): Promise<
   return { path, cached: false };
 }
 
+/** Streams `url` into `part`, counting bytes against the limit and the announced length. */
+async function fetchTo(url: string, part: string, signal: AbortSignal, timedOut: () => boolean, opts: DownloadOptions): Promise<void> {
+  const res = await fetch(url, { signal }).catch((err: unknown) => {
+    throw transferError(err, timedOut(), opts);
+  });
+  if (!res.ok || !res.body) throw new HttpError(res.status, `the clip download was refused (${res.statusText || res.status})`);
+  const announced = Number(res.headers.get('content-length') ?? NaN);
+  if (announced > opts.maxBytes) throw new Error(`the clip is ${(announced / 2 ** 20).toFixed(0)} MiB, over the ${(opts.maxBytes / 2 ** 20).toFixed(0)} MiB limit`);
+  let received = 0;
+  const count = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      received += chunk.length;
+      done(received > opts.maxBytes ? new Error(`the clip is over the ${(opts.maxBytes / 2 ** 20).toFixed(0)} MiB limit`) : null, chunk);
+    },
+  });
+  await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), count, createWriteStream(part)).catch((err: unknown) => {
+    throw transferError(err, timedOut(), opts);
+  });
+  if (Number.isFinite(announced) && received !== announced) throw new Error(`the download was cut short (${received} of ${announced} bytes)`);
+}
+
 /** A failed transfer in words: over the limit (ours), too slow, or the connection dropped; a cancelled render stays an abort. */
-function transferError(err: unknown, timeout: AbortSignal, opts: DownloadOptions): unknown {
+function transferError(err: unknown, timedOut: boolean, opts: DownloadOptions): unknown {
   if (opts.signal?.aborted) return err;
   if (err instanceof Error && /limit/.test(err.message)) return err;
-  if (timeout.aborted) return new Error(`the download took longer than ${Math.round(opts.timeoutMs / 1000)} s`);
+  if (timedOut) return new Error(`the download took longer than ${Math.round(opts.timeoutMs / 1000)} s`);
   return new Error('the download was cut short (the connection closed)', { cause: err });
 }
 

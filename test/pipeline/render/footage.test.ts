@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { getEventListeners } from 'node:events';
 import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +41,7 @@ const CLIPS: FakeClip[] = [
   { name: 'tiny-blip', width: 360, height: 640, durationSec: 0.4 },
   { name: 'not-video', width: 360, height: 640, durationSec: 3, broken: true },
   { name: 'cut-off', width: 360, height: 640, durationSec: 3, serve: 'cut' },
+  { name: 'stalled', width: 360, height: 640, durationSec: 3, serve: 'stall' },
 ];
 const clip = (name: string) => CLIPS.find((c) => c.name === name)!;
 
@@ -131,11 +133,17 @@ describe('clip downloads', () => {
       ['tiny-blip', /shorter than 1 s/],
       ['portrait-b', /over the 0 MiB limit/, { maxBytes: 1000 }],
       ['gone', /refused \(Not Found\)|404/],
+      ['stalled', /took longer than 1 s/, { timeoutMs: 1000 }],
     ];
     for (const [name, why, extra] of cases) {
       await expect(downloadClip(`${stock.server.url}/files/${name}.mp4`, { ...opts(cache), ...extra }), name).rejects.toThrow(why);
     }
     expect(readdirSync(cache.dir)).toEqual([]);
+    // A render's signal serves every search and download: none leaves a listener on it.
+    const signal = new AbortController().signal;
+    for (let i = 0; i < 15; i++) await downloadClip(`${stock.server.url}/files/portrait-a.mp4`, { ...opts(cache), signal }).catch(() => undefined);
+    await downloadClip(`${stock.server.url}/files/gone.mp4`, { ...opts(cache), signal }).catch(() => undefined);
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
   });
 
   it('keeps the cache under its size limit, dropping the least recently used clips', () => {
@@ -322,5 +330,12 @@ describe('choosing footage in the plan', () => {
     const scenes = [{ visualPrompt: 'octopuses', onScreenText: '', durationSec: 2, skip: 1 }, { visualPrompt: 'octopuses', onScreenText: '', durationSec: 2 }];
     const { clips } = await findSceneFootage(scenes, 'octopuses', { providers: [pexels()], cache: freshCache(), maxClipBytes: 20 * 2 ** 20, timeoutMs: 10_000, bins, format: { width: 270, height: 480 } }, { log: silent, projectId: 'p', signal: new AbortController().signal });
     expect(clips.map((c) => c?.credit.author)).toEqual(['Pexels author portrait-b', 'Pexels author portrait-a']);
+  });
+});
+
+describe('search phrases from an AI plan', () => {
+  it('searches the concrete phrase the planner put before the first comma first', () => {
+    const scene = { visualPrompt: 'octopus swimming coral reef, a close shot in soft blue light, crisp photography', onScreenText: 'THREE HEARTS' };
+    expect(stockQueries(scene, 'why octopuses have three hearts')).toEqual(['octopus swimming coral reef', 'octopuses hearts', 'octopuses']);
   });
 });

@@ -9,8 +9,8 @@ export interface FakeClip {
   width: number;
   height: number;
   durationSec: number;
-  /** How the file is served: whole, cut short mid-transfer, or not at all (404). */
-  serve?: 'whole' | 'cut' | 'missing';
+  /** How the file is served: whole, cut short mid-transfer, stalled after a third, or not at all (404). */
+  serve?: 'whole' | 'cut' | 'stall' | 'missing';
   /** Bytes that are not a video, under a video's name. */
   broken?: boolean;
 }
@@ -61,6 +61,10 @@ export async function startFakeStock(dir: string, catalog: FakeClip[]): Promise<
       if (!clip || clip.serve === 'missing') return sendJson(res, 404, { error: 'not found' });
       const bytes = readFileSync(join(dir, `${clip.name}.mp4`));
       res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(bytes.length) });
+      if (clip.serve === 'stall') {
+        res.write(bytes.subarray(0, Math.floor(bytes.length / 3)));
+        return;
+      }
       if (clip.serve === 'cut') {
         res.write(bytes.subarray(0, Math.floor(bytes.length / 3)));
         res.destroy();
