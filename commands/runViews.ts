@@ -20,7 +20,7 @@ export function progressView(project: Project, run: RunView, e: ProgressEvent | 
 
 const exportSchema = z.object({ caption: z.string(), hashtags: z.array(z.string()), durationSec: z.number().optional() });
 
-const fallbackList = z.array(z.object({ kind: z.enum(['voice', 'timings', 'pictures']), engine: z.string(), to: z.string(), reason: z.string(), scenes: z.array(z.number()).optional() }));
+const fallbackList = z.array(z.object({ kind: z.enum(['voice', 'timings', 'pictures', 'footage']), engine: z.string(), to: z.string(), reason: z.string(), scenes: z.array(z.number()).optional() }));
 
 /** What fell back to an offline engine during a run, one sentence each (from the steps' outputs). */
 export function fallbackNotes(run: RunView): string[] {

@@ -177,14 +177,15 @@ export async function findSceneFootage(
   return { clips, fallback };
 }
 
-/** Credits for a caption: "Footage: Pexels (Jane Doe), Pixabay (user)". Empty without footage. */
+/** Credits for a caption, authors grouped by library: "Footage: Pexels (Jane Doe, Ann Lee), Pixabay (user)". Empty without footage. */
 export function creditsLine(credits: Credit[]): string {
-  const seen = new Set<string>();
-  const names = credits.flatMap((c) => {
-    const label = `${c.provider === 'pexels' ? 'Pexels' : 'Pixabay'}${c.author ? ` (${c.author})` : ''}`;
-    if (seen.has(label)) return [];
-    seen.add(label);
-    return [label];
-  });
-  return names.length ? `Footage: ${names.join(', ')}` : '';
+  const byLibrary = new Map<string, string[]>();
+  for (const c of credits) {
+    const library = c.provider === 'pexels' ? 'Pexels' : 'Pixabay';
+    const authors = byLibrary.get(library) ?? [];
+    if (c.author && !authors.includes(c.author)) authors.push(c.author);
+    byLibrary.set(library, authors);
+  }
+  const parts = [...byLibrary].map(([library, authors]) => (authors.length ? `${library} (${authors.join(', ')})` : library));
+  return parts.length ? `Footage: ${parts.join(', ')}` : '';
 }

@@ -20,6 +20,7 @@ import { RenderRunner } from '../../../pipeline/render/runner';
 import { makeClipFiles, startFakeStock, type FakeClip, type FakeStock } from '../../support/fakes/stock';
 import type { CommandContext, CommandDeps } from '../../../commands/context';
 import { runCommand } from '../../../commands/dispatch';
+import { fallbackNotes } from '../../../commands/runViews';
 import { createVideo, handleButton, handleForm } from '../../../commands/video';
 import type { View } from '../../../commands/view';
 import { loadConfig } from '../../../core/config';
@@ -267,6 +268,8 @@ describe('a render whose scenes are footage', () => {
     expect((images.clips as unknown[]).map(Boolean)).toEqual([true, true, false]);
     expect(JSON.stringify(images.fallbacks)).toContain('"scenes":[3]');
     expect(finished.logs.map((l) => l.message).join('\n')).toMatch(/Footage for scene 3 fell back from pexels\+pixabay to pictures/);
+    // …and the chat's final message says so.
+    expect(fallbackNotes(finished).join(' ')).toMatch(/^Footage for scene 3 fell back from pexels\+pixabay to pictures \(no usable clip found\)\.$/);
     // The clips' sound is not in the video: its audio is the narration and music only (QA measured it on target).
     expect(qa.measured.audioCodec).toBe('aac');
   });
@@ -337,5 +340,13 @@ describe('search phrases from an AI plan', () => {
   it('searches the concrete phrase the planner put before the first comma first', () => {
     const scene = { visualPrompt: 'octopus swimming coral reef, a close shot in soft blue light, crisp photography', onScreenText: 'THREE HEARTS' };
     expect(stockQueries(scene, 'why octopuses have three hearts')).toEqual(['octopus swimming coral reef', 'octopuses hearts', 'octopuses']);
+  });
+});
+
+describe('credits', () => {
+  it('groups authors by library, once each', () => {
+    const c = (provider: 'pexels' | 'pixabay', author: string) => ({ provider, id: '1', pageUrl: 'p', author, licence: 'l', licenceUrl: 'u' });
+    expect(creditsLine([c('pexels', 'Ann'), c('pixabay', 'bo'), c('pexels', 'Cy'), c('pexels', 'Ann'), c('pixabay', '')])).toBe('Footage: Pexels (Ann, Cy), Pixabay (bo)');
+    expect(creditsLine([])).toBe('');
   });
 });
