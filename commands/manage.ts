@@ -44,23 +44,7 @@ export async function projectStatus(deps: CommandDeps, ctx: CommandContext, proj
   return { text: lines.join('\n'), ephemeral: true, buttons: [[{ id: buttonId('plan', project.id), label: '📝 Open', style: 'secondary' }]] };
 }
 
-/** `/video stats`: renders, views, likes and retention reported for this chat's videos. */
-export async function chatStats(deps: CommandDeps, ctx: CommandContext): Promise<View> {
-  const runs = await deps.db.run.findMany({ where: { project: { platform: ctx.platform, chatId: ctx.chatId } }, select: { status: true, views: true, likes: true, retention: true, costMicros: true } });
-  const done = runs.filter((r) => r.status === 'done');
-  const sum = (f: (r: (typeof runs)[number]) => number | null) => runs.reduce((n, r) => n + (f(r) ?? 0), 0);
-  const withRetention = runs.filter((r) => r.retention !== null);
-  const retention = withRetention.length ? withRetention.reduce((n, r) => n + r.retention!, 0) / withRetention.length : null;
-  return {
-    title: 'Stats for this chat',
-    text: [
-      `Renders: ${runs.length} (${done.length} done, ${runs.filter((r) => r.status === 'failed' || r.status === 'qa_failed').length} failed)`,
-      `Views: ${sum((r) => r.views)} · Likes: ${sum((r) => r.likes)} · Average retention: ${retention === null ? 'n/a' : `${Math.round(retention * 100)}%`}`,
-      `Spent: $${(sum((r) => r.costMicros) / 1e6).toFixed(3)}`,
-    ].join('\n'),
-    ephemeral: true,
-  };
-}
+export { chatStats } from './stats';
 
 /** `/video settings`: shows the chat's settings; managers may change them. */
 export async function chatSettings(deps: CommandDeps, ctx: CommandContext, raw: Record<string, unknown> | null): Promise<View> {

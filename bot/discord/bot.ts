@@ -5,6 +5,7 @@ import {
 import type { CommandContext, CommandDeps } from '../../commands/context';
 import { runCommand } from '../../commands/dispatch';
 import { chatSettings, chatStats, helpView, listProjects, projectStatus } from '../../commands/manage';
+import { recordStats } from '../../commands/stats';
 import { createVideo, handleButton, handleForm } from '../../commands/video';
 import { listScheduled, scheduleLatest } from '../../commands/schedule';
 import { connectAccount } from '../../commands/connect';
@@ -99,7 +100,13 @@ export function makeDiscordBot(deps: CommandDeps, opts: DiscordBotOptions): Clie
         case 'connect': return connectAccount(deps, ctx, i.options.getString('platform') ?? undefined);
         case 'list': return listProjects(deps, ctx);
         case 'status': return projectStatus(deps, ctx);
-        case 'stats': return chatStats(deps, ctx);
+        case 'stats': {
+          const raw = Object.fromEntries(['views', 'likes', 'comments', 'shares', 'platform'].map((k) => [k, i.options.getString(k) ?? undefined]));
+          const video = i.options.getInteger('video');
+          return raw.views === undefined && Object.values(raw).every((v) => v === undefined) && video === null
+            ? chatStats(deps, ctx)
+            : recordStats(deps, ctx, { ...raw, ...(video !== null ? { video } : {}) });
+        }
         case 'settings': {
           const patch: Record<string, unknown> = {};
           const role = i.options.getRole('approver_role');

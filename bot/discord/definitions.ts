@@ -25,7 +25,15 @@ export function videoCommand(): SlashCommandBuilder {
       .addStringOption((o) => o.setName('platform').setDescription('Which account to link').addChoices({ name: 'TikTok', value: 'tiktok' }, { name: 'YouTube', value: 'youtube' })));
   cmd.addSubcommand((s) => s.setName('list').setDescription('Videos in this channel'));
   cmd.addSubcommand((s) => s.setName('status').setDescription('Where the latest video stands'));
-  cmd.addSubcommand((s) => s.setName('stats').setDescription('Renders, views and likes in this channel'));
+  cmd.addSubcommand((s) =>
+    s.setName('stats').setDescription('What wins here (chart); with views: record a video\'s numbers by hand')
+      .addStringOption((o) => o.setName('views').setDescription('Record: views (1200, 1.2k)').setMaxLength(20))
+      .addStringOption((o) => o.setName('likes').setDescription('Record: likes').setMaxLength(20))
+      .addStringOption((o) => o.setName('comments').setDescription('Record: comments').setMaxLength(20))
+      .addStringOption((o) => o.setName('shares').setDescription('Record: shares').setMaxLength(20))
+      .addStringOption((o) => o.setName('platform').setDescription('Where these numbers are from').addChoices(
+        ...['instagram', 'chat', 'other', 'tiktok', 'youtube'].map((p) => ({ name: p, value: p }))))
+      .addIntegerOption((o) => o.setName('video').setDescription('Which video: its number in /video stats (1 = newest)').setMinValue(1).setMaxValue(50)));
   cmd.addSubcommand((s) => s.setName('help').setDescription('How shortsmith works'));
   cmd.addSubcommand((s) =>
     s.setName('settings').setDescription('Approvers, defaults and quotas (managers change them)')

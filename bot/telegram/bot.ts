@@ -1,3 +1,4 @@
+import { UserError } from '../../core/errors';
 import { Bot, type Context } from 'grammy';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
@@ -5,6 +6,7 @@ import type { UserFromGetMe } from 'grammy/types';
 import type { CommandContext, CommandDeps } from '../../commands/context';
 import { runCommand } from '../../commands/dispatch';
 import { chatSettings, chatStats, helpView, listProjects, projectStatus } from '../../commands/manage';
+import { recordStats } from '../../commands/stats';
 import { createVideo, handleButton, handleForm } from '../../commands/video';
 import { listScheduled, scheduleLatest } from '../../commands/schedule';
 import { connectAccount } from '../../commands/connect';
@@ -156,7 +158,10 @@ export function makeTelegramBot(deps: CommandDeps, opts: TelegramBotOptions): Bo
   });
   bot.command(['stats'], async (ctx) => {
     const cc = await context(ctx);
-    await reply(ctx, cc, await runCommand(deps, cc, 'stats', () => chatStats(deps, cc)));
+    await reply(ctx, cc, await runCommand(deps, cc, 'stats', () => {
+      const set = parseStatsSet(ctx.match);
+      return set ? recordStats(deps, cc, set) : chatStats(deps, cc);
+    }));
   });
   bot.command(['settings'], async (ctx) => {
     const cc = await context(ctx);
@@ -214,6 +219,19 @@ export function parseSettings(text: string): Record<string, unknown> | null {
     if (k === 'webhook') patch.webhookUrl = off(v) ? null : v;
   }
   return Object.keys(patch).length ? patch : null;
+}
+
+/** `/stats set views:1200 likes:80 platform:instagram video:2` → the numbers to record; null for plain `/stats`. */
+export function parseStatsSet(text: string): Record<string, string> | null {
+  const tokens = text.trim().split(/\s+/).filter(Boolean);
+  if (tokens[0]?.toLowerCase() !== 'set') return null;
+  const out: Record<string, string> = {};
+  for (const token of tokens.slice(1)) {
+    const m = /^(views|likes|comments|shares|platform|video):(\S+)$/i.exec(token);
+    if (!m) throw new UserError('stats_usage', `I did not understand "${token.slice(0, 30)}". Use: /stats set views:1200 likes:80 [comments:5] [shares:3] [platform:instagram] [video:2]`);
+    out[m[1]!.toLowerCase()] = m[2]!;
+  }
+  return out;
 }
 
 /** The command list shown in Telegram's menu. */
