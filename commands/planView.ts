@@ -7,7 +7,10 @@ import { clip, type View } from './view';
 /** The five hooks as buttons, plus "new hooks". */
 export function hooksView(project: Project, plan: PlanVersionView): View {
   const lines = plan.hookOptions.map((h, i) => `${i + 1}. ${h}`);
-  const notes = plan.validation.warnings.filter((w) => w.startsWith('Written offline:')).map((w) => `\n\n⚠ ${w}`).join('');
+  const notes = [
+    ...plan.validation.warnings.filter((w) => w.startsWith('Written offline:')).map((w) => `\n\n⚠ ${w}`),
+    ...plan.validation.suggestions.filter((s) => s.startsWith('★')).map((s) => `\n\n${s}`),
+  ].join('');
   return {
     title: `Pick a hook — ${clip(project.title, 200)}`,
     text: `${lines.join('\n')}\n\nPick the opening line you like best; the plan is written around it.${notes}`,

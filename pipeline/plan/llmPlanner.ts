@@ -52,6 +52,11 @@ function brief(ctx: PlanContext) {
 
 const user = (payload: unknown) => ({ role: 'user' as const, content: JSON.stringify(payload) });
 
+/** The hook styles stats/summary.ts tells apart, in words a model follows. */
+const HOOK_STYLE_HINTS: Record<string, string> = {
+  question: 'a question as the first sentence', number: 'a number or a list as the first words', you: 'speaking to the viewer as "you"', claim: 'a bold statement',
+};
+
 /**
  * How a visual prompt starts: a short concrete phrase naming what is filmed, which a stock footage
  * library can search for (render/footage.ts reads the part before the first comma), then the
@@ -92,7 +97,11 @@ export function makeLlmPlanner(chat: JsonChat): Planner {
     async hooks(ctx) {
       const r = await chat.complete('hooks', ctx.projectId, hooksSchema, [
         system,
-        user({ task: 'Write five distinct opening hooks for this video.', ...brief(ctx), hookRules: ctx.pack.hookRules, variant: ctx.variant }),
+        user({
+          task: 'Write five distinct opening hooks for this video.', ...brief(ctx), hookRules: ctx.pack.hookRules, variant: ctx.variant,
+          // This chat's numbers: its best videos open in one style; at least two hooks should too.
+          ...(ctx.preferredHookStyle ? { bestPerformingHookStyle: `${HOOK_STYLE_HINTS[ctx.preferredHookStyle] ?? ctx.preferredHookStyle} (write at least two hooks this way)` } : {}),
+        }),
       ]);
       return { value: r.value.hooks.map((h) => h.trim()), costMicros: r.costMicros };
     },

@@ -12,6 +12,8 @@ export interface PlanContext {
   visualStyle: VisualStyle | null;
   /** Bumped on every regeneration so the same request can give a fresh draft, deterministically. */
   variant: number;
+  /** The hook style the chat's best-performing videos use (question, number, you, claim), when its numbers show one. */
+  preferredHookStyle?: string;
   /** The project, once it exists: named in failure logs, never part of a cache key. */
   projectId?: string;
 }

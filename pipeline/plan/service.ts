@@ -10,6 +10,7 @@ import type { PlanContext, Planner, SceneDraft } from './planner';
 import { layoutScenes } from './sceneLayout';
 import { beatsFor } from './templates';
 import { readTopic } from './topic';
+import { hookPreference, preferHooks } from '../stats/learn';
 
 export interface PlanDeps {
   db: Db;
@@ -101,8 +102,12 @@ export async function startProject(deps: PlanDeps, owner: ProjectOwner, options:
     topic: options.topic, pack, template: pack.defaultTemplate, targetLengthSec: options.targetLengthSec, tempo: options.tempo,
     language: options.language, visualStyle: options.visualStylePreset, variant: 0,
   };
+  // What the chat's published videos say about hooks (nothing until there are numbers).
+  const pref = await hookPreference(deps.db, owner.platform, owner.chatId);
+  if (pref) ctx.preferredHookStyle = pref.style;
   // Ask the planner before writing anything: a refusal leaves no half-made project behind.
   const hooks = await deps.planner.hooks(ctx);
+  const preferred = preferHooks(hooks.value, pref);
   const project = await createProject(deps.db, {
     ...owner,
     title: reading.headline.slice(0, 80),
@@ -116,7 +121,10 @@ export async function startProject(deps: PlanDeps, owner: ProjectOwner, options:
     visuals: options.visuals,
     seoKeywords: reading.contentWords.slice(0, 8).join(','),
   });
-  const plan = await createPlanVersion(deps.db, project.id, { hookOptions: hooks.value, ...(hooks.fellBack ? { validation: { errors: [], warnings: [hooks.fellBack], suggestions: [] } } : {}) }, 'DRAFT_PLAN');
+  const plan = await createPlanVersion(deps.db, project.id, {
+    hookOptions: preferred.hooks,
+    ...(hooks.fellBack || preferred.note ? { validation: { errors: [], warnings: hooks.fellBack ? [hooks.fellBack] : [], suggestions: preferred.note ? [preferred.note] : [] } } : {}),
+  }, 'DRAFT_PLAN');
   await addPlanCost(deps.db, project.id, hooks.costMicros);
   return { project: await getProject(deps.db, project.id), plan };
 }
@@ -125,13 +133,18 @@ export async function startProject(deps: PlanDeps, owner: ProjectOwner, options:
 export async function regenerateHooks(deps: PlanDeps, projectId: string, expectedPlanId?: string): Promise<PlanState> {
   const { project, plan } = await loadForEdit(deps.db, projectId, expectedPlanId);
   const ctx = await contextFor(deps.db, project, plan);
+  const pref = await hookPreference(deps.db, project.platform, project.chatId);
+  if (pref) ctx.preferredHookStyle = pref.style;
   const hooks = await deps.planner.hooks(ctx);
+  const preferred = preferHooks(hooks.value, pref);
+  const base = withNote(plan.scenes.length ? plan.validation : withoutNotes(plan.validation), hooks.fellBack);
+  const validation = { ...base, suggestions: [...base.suggestions.filter((s) => !s.startsWith('★')), ...(preferred.note ? [preferred.note] : [])] };
   const next = await createPlanVersion(
     deps.db,
     project.id,
     {
-      hookOptions: hooks.value, hookSelected: plan.hookSelected, outline: plan.outline, scriptFull: plan.scriptFull,
-      scriptTemplateId: plan.scriptTemplateId, estimates: plan.estimates, validation: withNote(plan.scenes.length ? plan.validation : withoutNotes(plan.validation), hooks.fellBack), scenes: plan.scenes.map(toDraft),
+      hookOptions: preferred.hooks, hookSelected: plan.hookSelected, outline: plan.outline, scriptFull: plan.scriptFull,
+      scriptTemplateId: plan.scriptTemplateId, estimates: plan.estimates, validation, scenes: plan.scenes.map(toDraft),
     },
     plan.scenes.length ? 'PLAN_READY' : 'DRAFT_PLAN',
     EDITABLE,

@@ -6,6 +6,7 @@ import type { CommandContext, CommandDeps } from '../../commands/context';
 import { runCommand } from '../../commands/dispatch';
 import { chatSettings } from '../../commands/manage';
 import { chatStats, recordStats } from '../../commands/stats';
+import { createVideo } from '../../commands/video';
 import type { View } from '../../commands/view';
 import { loadConfig } from '../../core/config';
 import { makeLogger } from '../../core/logger';
@@ -147,6 +148,18 @@ describe('/video stats in a chat', () => {
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([CHART_SIZE.width, CHART_SIZE.height]);
     expect(png.length).toBeGreaterThan(20_000);
+  });
+
+  it('the next /video create puts hooks in the style of the chat\'s best videos first, and says so', async () => {
+    // Chat c2's numbers (previous test): question hooks win, 3 videos, the best at 3,020 views.
+    const shaped = await run(chat('c2'), () => createVideo(deps, chat('c2'), { topic: 'medieval castles', niche: 'history' }));
+    const hooks = shaped.text!.split('\n').filter((l) => /^\d\. /.test(l)).map((l) => l.slice(3));
+    expect(hooks.map(hookStyle).slice(0, 1)).toEqual(['question']);
+    expect(shaped.text).toMatch(/★ Hooks? 1( and 2)? (is|are) in the style of your best video \(a question hook, 3k views\)\./);
+    // With no numbers, hooks stay as the planner wrote them, unmarked.
+    const plain = await run(chat('fresh-chat'), () => createVideo(deps, chat('fresh-chat'), { topic: 'medieval castles', niche: 'history' }));
+    expect(plain.text).not.toContain('★');
+    expect(plain.text!.split('\n').filter((l) => /^\d\. /.test(l)).map((l) => l.slice(3)).map(hookStyle)[0]).not.toBe('question');
   });
 
   it('says what to do when there is nothing yet', async () => {

@@ -3,6 +3,7 @@ import { countWords, wordBudget } from '../estimates';
 import type { PlanContext, Planner, SceneDraft } from '../planner';
 import type { Beat } from '../templates';
 import { readTopic } from '../topic';
+import { hookStyle } from '../../stats/summary';
 import { makeRandom, shuffled } from './random';
 import {
   effectsFor, extendersFor, fillSlots, overlayText, scriptFor, trimToWords, visualFor, writeNarration, type SceneScript,
@@ -35,7 +36,10 @@ function pickHooks(ctx: PlanContext): string[] {
   const filled = [...asking, ...order.filter((t) => !asking.includes(t))].map((t) => fillSlots(t, reading));
   const fitting = filled.filter((h) => countWords(h) <= ctx.pack.hookRules.maxWords);
   const rest = filled.filter((h) => !fitting.includes(h)).map((h) => trimToWords(h, ctx.pack.hookRules.maxWords));
-  return [...new Set([...fitting, ...rest])].slice(0, 5);
+  const all = [...new Set([...fitting, ...rest])];
+  // The chat's numbers favour a style: its hooks make the five first (at most three, for variety).
+  const liked = ctx.preferredHookStyle ? all.filter((h) => hookStyle(h) === ctx.preferredHookStyle).slice(0, 3) : [];
+  return [...liked, ...all.filter((h) => !liked.includes(h))].slice(0, 5);
 }
 
 /** Beats whose narration stands as written: filler after a hook, a conclusion or a call to action would dangle. */
