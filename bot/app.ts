@@ -14,6 +14,7 @@ import type { RenderServices } from '../pipeline/render/context';
 import { RenderRunner } from '../pipeline/render/runner';
 import { makeRenderServices } from '../pipeline/render/services';
 import { PublishScheduler } from '../pipeline/schedule/scheduler';
+import { StatsCollector, statsSources } from '../pipeline/stats/collect';
 import { GraphileQueue, migrateJobQueue } from '../pipeline/queue/graphile';
 import { graphileSignals, localSignals } from '../pipeline/queue/jobs';
 import { WorkerPresence } from '../pipeline/queue/presence';
@@ -84,6 +85,8 @@ export async function makeApp(config: Config, log: Logger, opts: AppOptions = {}
     webhook: { secret: config.publish.webhookSecret, defaultUrl: config.publish.webhookUrl, allowPrivate: config.publish.webhookAllowPrivate },
   });
   const scheduler = worker ? new PublishScheduler({ db: db.prisma, log, targets, now: clock, jobs }) : null;
+  // Views and likes of TikTok and YouTube posts come back by themselves, next to the publisher.
+  const collector = worker ? new StatsCollector({ db: db.prisma, log, sealer: accounts.sealer, providers: accounts.providers, sources: statsSources(config), now: clock }) : null;
   const queue = runner && onPostgres ? new GraphileQueue({ db: db.prisma, pool: db.pool!, runner, scheduler, log, concurrency: config.render.concurrency }) : null;
   const presence = queue ? queue.presence : runner ? new WorkerPresence(db.prisma, runner.workerId, log) : null;
   const deps: CommandDeps = {
@@ -132,13 +135,17 @@ export async function makeApp(config: Config, log: Logger, opts: AppOptions = {}
         await presence?.start();
       }
       // Due posts (and those missed while no worker ran) go out now, then every minute.
-      if (publish) scheduler?.start();
+      if (publish) {
+        scheduler?.start();
+        await collector?.start();
+      }
     },
     async stop() {
       detachRuns();
       detachPosts();
       await discord?.destroy();
       await scheduler?.stop();
+      await collector?.stop();
       if (queue) await queue.stop();
       else {
         await runner?.stop();

@@ -47,7 +47,8 @@ export function tiktokProvider(config: Config): OAuthProvider {
     clientSecret: t.clientSecret,
     authorizationEndpoint: t.authUrl,
     tokenEndpoint: `${t.apiUrl}/v2/oauth/token/`,
-    scopes: ['user.info.basic', 'video.publish'],
+    // video.list: the published videos' view, like, comment and share counts come back (stats).
+    scopes: ['user.info.basic', 'video.publish', 'video.list'],
     authParams: t.clientKey ? { client_key: t.clientKey } : {},
     tokenParams: t.clientKey ? { client_key: t.clientKey } : {},
     pkceEncoding: t.pkceEncoding,

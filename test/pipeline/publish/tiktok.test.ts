@@ -46,7 +46,7 @@ beforeAll(async () => {
   const providers = makeProviders(config);
   const link = await startLink({ db: db.prisma, sealer }, providers.tiktok, { ...CHAT, userId: '11' }, 'https://bot.example.test/oauth/callback/tiktok');
   expect(link.searchParams.get('client_key')).toBe('tiktok-key');
-  expect(link.searchParams.get('scope')).toBe('user.info.basic,video.publish');
+  expect(link.searchParams.get('scope')).toBe('user.info.basic,video.publish,video.list');
   const back = new URL((await fetch(link, { redirect: 'manual' })).headers.get('location')!);
   const linked = await completeLink({ db: db.prisma, sealer }, providers.tiktok, back);
   expect(linked.account).toMatchObject({ displayName: '@octo.creator', accountId: 'open-123' });

@@ -30,6 +30,12 @@ export interface FakeTikTok extends FakeOAuth {
   /** The chunk PUT with this number (1-based, counting all) gets no answer and keeps nothing: its sender is about to die. */
   holdAtPut: number | null;
   chunkPuts: number;
+  /** Public counts by post id for the video query; a post not here was deleted. */
+  stats: Map<string, { view_count: number; like_count: number; comment_count: number; share_count: number }>;
+  /** The next video queries answer with this error code (e.g. rate_limit_exceeded). */
+  queryError: string | null;
+  /** The id lists the video queries asked for, in order. */
+  queries: string[][];
 }
 
 const ok = (res: ServerResponse, data: unknown) => sendJson(res, 200, { data, error: { code: 'ok', message: '', log_id: 'log' } });
@@ -42,7 +48,8 @@ const fail = (res: ServerResponse, status: number, code: string, message: string
  */
 export async function startFakeTikTok(): Promise<FakeTikTok> {
   const publishes = new Map<string, FakePublish>();
-  const s = { privacy: ['PUBLIC_TO_EVERYONE', 'FOLLOWER_OF_CREATOR', 'SELF_ONLY'], maxDurationSec: 600, initError: null as string | null, pollsToPublish: 2, hold: null as number | null, puts: 0 };
+  const stats: FakeTikTok['stats'] = new Map();
+  const s = { queryError: null as string | null, queries: [] as string[][], privacy: ['PUBLIC_TO_EVERYONE', 'FOLLOWER_OF_CREATOR', 'SELF_ONLY'], maxDurationSec: 600, initError: null as string | null, pollsToPublish: 2, hold: null as number | null, puts: 0 };
   const api = (req: RecordedRequest, res: ServerResponse, authorized: boolean): boolean => {
     const path = new URL(req.path, 'http://x').pathname;
     const upload = /^\/upload\/(\w+)$/.exec(path);
@@ -74,6 +81,13 @@ export async function startFakeTikTok(): Promise<FakeTikTok> {
       return true;
     }
     if (path === '/v2/user/info/') return ok(res, { user: { open_id: 'open-123', display_name: 'Octo' } }), true;
+    if (path === '/v2/video/query/') {
+      const ids = ((body.filters as { video_ids?: string[] } | undefined)?.video_ids ?? []).map(String);
+      if (s.queryError) return fail(res, s.queryError === 'rate_limit_exceeded' ? 429 : 403, s.queryError, `fake ${s.queryError}`), true;
+      if (!ids.length || ids.length > 20) return fail(res, 400, 'invalid_params', 'video_ids must hold 1 to 20 ids'), true;
+      s.queries.push(ids);
+      return ok(res, { videos: ids.filter((id) => stats.has(id)).map((id) => ({ id, ...stats.get(id)! })), cursor: 0, has_more: false }), true;
+    }
     if (path === '/v2/post/publish/video/init/') {
       if (s.initError) {
         const code = s.initError;
@@ -105,7 +119,7 @@ export async function startFakeTikTok(): Promise<FakeTikTok> {
     return false;
   };
   const oauth = await startFakeOAuth({ clientId: 'tiktok-key', clientSecret: 'tiktok-secret', tokenPath: '/v2/oauth/token/', tokenExtras: { open_id: 'open-123', refresh_expires_in: 31_536_000 }, api });
-  const fake = Object.assign(oauth, { publishes }) as FakeTikTok;
+  const fake = Object.assign(oauth, { publishes, stats }) as FakeTikTok;
   Object.defineProperties(fake, {
     privacy: { get: () => s.privacy, set: (v: string[]) => (s.privacy = v) },
     maxDurationSec: { get: () => s.maxDurationSec, set: (v: number) => (s.maxDurationSec = v) },
@@ -113,6 +127,8 @@ export async function startFakeTikTok(): Promise<FakeTikTok> {
     pollsToPublish: { get: () => s.pollsToPublish, set: (v: number) => (s.pollsToPublish = v) },
     holdAtPut: { get: () => s.hold, set: (v: number | null) => (s.hold = v) },
     chunkPuts: { get: () => s.puts },
+    queryError: { get: () => s.queryError, set: (v: string | null) => (s.queryError = v) },
+    queries: { get: () => s.queries },
   });
   return fake;
 }

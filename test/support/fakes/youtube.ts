@@ -27,6 +27,10 @@ export interface FakeYouTube extends FakeOAuth {
   holdAtPut: number | null;
   /** Chunk PUTs received so far (held ones included). */
   chunkPuts: number;
+  /** Statistics by video id for videos.list; a video not here was deleted or made private. */
+  stats: Map<string, { viewCount: string; likeCount: string; commentCount: string }>;
+  /** The id lists videos.list was asked for. */
+  statQueries: string[][];
 }
 
 /**
@@ -37,6 +41,8 @@ export interface FakeYouTube extends FakeOAuth {
 export async function startFakeYouTube(): Promise<FakeYouTube> {
   const uploads = new Map<string, FakeUpload>();
   const videos = new Map<string, FakeUpload>();
+  const stats: FakeYouTube['stats'] = new Map();
+  const statQueries: string[][] = [];
   const state = { drop: null as number | null, refuse: null as { status: number; reason: string } | null, hold: null as number | null, puts: 0 };
   const range = (u: FakeUpload) => (u.bytes.length ? { range: `bytes=0-${u.bytes.length - 1}` } : {});
   const api = (req: RecordedRequest, res: ServerResponse, authorized: boolean): boolean => {
@@ -44,6 +50,15 @@ export async function startFakeYouTube(): Promise<FakeYouTube> {
     if (url.pathname === '/youtube/v3/channels') {
       if (authorized) sendJson(res, 200, { items: [{ id: 'UC123', snippet: { title: 'Octo Facts', customUrl: '@octofacts' } }] });
       else sendJson(res, 401, { error: { code: 401, message: 'Invalid Credentials' } });
+      return true;
+    }
+    if (url.pathname === '/youtube/v3/videos' && req.method === 'GET') {
+      if (!authorized) return sendJson(res, 401, { error: { code: 401, message: 'Invalid Credentials' } }), true;
+      if (state.refuse) return sendJson(res, state.refuse.status, { error: { code: state.refuse.status, message: state.refuse.reason, errors: [{ reason: state.refuse.reason }] } }), true;
+      const ids = (url.searchParams.get('id') ?? '').split(',').filter(Boolean);
+      if (url.searchParams.get('part') !== 'statistics' || !ids.length || ids.length > 50) return sendJson(res, 400, { error: { code: 400, message: 'bad request' } }), true;
+      statQueries.push(ids);
+      sendJson(res, 200, { items: ids.filter((id) => stats.has(id)).map((id) => ({ id, statistics: stats.get(id) })) });
       return true;
     }
     if (url.pathname !== '/upload/youtube/v3/videos') return false;
@@ -104,7 +119,7 @@ export async function startFakeYouTube(): Promise<FakeYouTube> {
     return true;
   };
   const oauth = await startFakeOAuth({ clientId: 'google-client', clientSecret: 'google-secret', api });
-  const fake = Object.assign(oauth, { uploads, videos, expire: (id: string) => void uploads.delete(id) }) as FakeYouTube;
+  const fake = Object.assign(oauth, { uploads, videos, stats, statQueries, expire: (id: string) => void uploads.delete(id) }) as FakeYouTube;
   // Switches the tests flip: accessors, so the route above sees each change.
   Object.defineProperties(fake, {
     dropNextChunkAfter: { get: () => state.drop, set: (v: number | null) => (state.drop = v) },
