@@ -9,6 +9,7 @@ import { startCommand } from './start';
 import { scheduleCommand, scheduledCommand } from './schedule';
 import { healthCommand } from './health';
 import { connectCommand } from './connect';
+import { statsCommand } from './stats';
 import { registerDiscordCommands } from '../discord/register';
 
 const USAGE = `shortsmith — turn a topic into a finished vertical short video
@@ -34,6 +35,10 @@ Usage:
                          link an account from the terminal (a callback on 127.0.0.1 waits for the browser)
   shortsmith scheduled [--tz Europe/Berlin]
                          every post waiting on this server
+  shortsmith stats [--chat telegram:<id>|discord:<channel id>] [--tz Europe/Berlin]
+                         a chat's videos, what wins there, and a chart (default: this terminal's videos)
+  shortsmith stats set --views N [--likes N] [--comments N] [--shares N] [--platform instagram] [--video 2] [--chat …]
+                         record a video's numbers by hand
   shortsmith help        this text
 
 Configuration comes from the environment; see README.md.`;
@@ -63,6 +68,7 @@ const commands: Record<string, Handler> = {
   health: healthCommand,
   connect: connectCommand,
   scheduled: scheduledCommand,
+  stats: statsCommand,
   async 'register-commands'(args) {
     const { values } = parseArgs({ args, options: { guild: { type: 'string' } } });
     const where = await registerDiscordCommands(loadConfig(), values.guild ?? loadConfig().discord.devGuildId);

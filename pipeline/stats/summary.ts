@@ -129,7 +129,7 @@ export function insights(dims: Dimension[]): string[] {
   return dims.map((d) => {
     if (!d.groups.length) return `${d.title}: no numbers yet.`;
     if (!d.best) {
-      const have = d.groups.map((g) => `${g.videos} ${g.label}`).join(', ');
+      const have = d.groups.map((g) => `${g.label}: ${g.videos}`).join(', ');
       return `${d.title}: too few videos to tell yet (${have}; ${MIN_VIDEOS} of a kind needed).`;
     }
     const next = d.groups.find((g) => g !== d.best && g.videos >= MIN_VIDEOS) ?? d.groups.find((g) => g !== d.best);

@@ -231,6 +231,18 @@ describe('Discord bot (real discord.js against a fake REST API and gateway)', ()
     expect(embedOf(again.find((c) => /^\/webhooks\//.test(c.route)))?.description).toMatch(/already posted to the publish channel/);
   });
 
+  it('/video stats: an approver records numbers; the chat gets them with the chart', async () => {
+    const str = (name: string, value: string) => ({ name, type: 3, value });
+    const member = await send(slash(MEMBER, 'stats', [str('views', '50')]));
+    expect(embedOf(member.find((c) => c.method === 'PATCH'))?.description).toMatch(/Only /);
+    const recorded = await send(slash(ADMIN, 'stats', [str('views', '3M'), str('likes', '90k'), str('platform', 'instagram')]));
+    expect(embedOf(recorded.find((c) => c.method === 'PATCH'))?.description).toMatch(/Recorded for “.*” on Instagram: 3,000,000 views, 90,000 likes\./);
+    const shown = await send(slash(MEMBER, 'stats'));
+    const reply = shown.find((c) => c.method === 'PATCH')!;
+    expect(embedOf(reply)?.description).toMatch(/1\. .* — 3M views, 90k likes · Instagram/);
+    expect(reply.files.map((f) => f.filename)).toContain('stats.png');
+  });
+
   it('registers /video globally when Discord has none, and leaves a current one alone', async () => {
     const config = loadConfig({ DATA_DIR: dataDir, DISCORD_TOKEN: TOKEN, DISCORD_API_URL: dc.apiUrl });
     dc.globalCommands.length = 0;

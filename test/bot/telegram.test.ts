@@ -194,6 +194,25 @@ describe('Telegram bot (real grammY against a fake Bot API)', () => {
     expect((await app.db.prisma.run.findFirst())!.publishedAt).not.toBeNull();
   });
 
+  it('/stats: approvers record numbers by hand; everyone sees them with the chart', async () => {
+    const texts = (calls: TelegramCall[]) => calls.map((c) => String(c.params.text ?? c.params.caption ?? '')).join('\n');
+    let n = tg.calls.length;
+    await say(MEMBER, '/stats set views:100');
+    expect(texts(since(n))).toMatch(/Only /);
+    n = tg.calls.length;
+    await say(ADMIN, '/stats set views:-3');
+    expect(texts(since(n))).toMatch(/must be a whole number/);
+    expect(await app.db.prisma.statReading.count()).toBe(0);
+    n = tg.calls.length;
+    await say(ADMIN, '/stats set views:1.2k likes:80 platform:instagram');
+    expect(texts(since(n))).toMatch(/Recorded for “.*” on Instagram: 1,200 views, 80 likes\./);
+    n = tg.calls.length;
+    await say(MEMBER, '/stats');
+    const photo = since(n).find((c) => c.method === 'sendPhoto');
+    expect(photo?.files[0]?.data.subarray(1, 4).toString()).toBe('PNG');
+    expect(texts(since(n))).toMatch(/Your videos \(1 with numbers, of 1\):\n1\. .* — 1\.2k views, 80 likes · Instagram/);
+  });
+
   it('acknowledges a tap at once even when the work behind it is slow', async () => {
     const slowGroup = { id: -2002, type: 'supergroup' as const, title: 'Slow' };
     tg.delays.set('getChatAdministrators', 1500);

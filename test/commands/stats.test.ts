@@ -95,7 +95,7 @@ describe('what wins, on a fixed set of videos', () => {
       '60 s videos do best: a median of 1k views over 7 videos.',
       '18:00–21:00 do best: a median of 3k views over 3 videos (06:00–09:00: 400 over 3 videos).',
     ]);
-    expect(insights(summarize(videos.slice(0, 2), 'UTC'))[0]).toBe('Hooks: too few videos to tell yet (2 question hooks; 3 of a kind needed).');
+    expect(insights(summarize(videos.slice(0, 2), 'UTC'))[0]).toBe('Hooks: too few videos to tell yet (question hooks: 2; 3 of a kind needed).');
     expect([950, 1000, 12_400, 1_234_567, 45_000_000].map(compact)).toEqual(['950', '1k', '12k', '1.2M', '45M']);
   });
 });
