@@ -6,6 +6,10 @@ import { makePlanner } from '../../../pipeline/plan/makePlanner';
 import { parseProjectOptions } from '../../../pipeline/plan/input';
 import { chooseHook, regenerateHooks, startProject, type PlanDeps } from '../../../pipeline/plan/service';
 import { hooksView } from '../../../commands/planView';
+import { createPlanVersion } from '../../../db/repos/planVersions';
+import { createProject } from '../../../db/repos/projects';
+import { queueRunForPlan } from '../../../db/repos/runs';
+import { addReading } from '../../../db/repos/stats';
 
 let db: TestDatabase;
 let fake: FakeOpenAI;
@@ -50,6 +54,24 @@ describe('OpenAI planner against a fake OpenAI-compatible server', () => {
     expect(hooksCall.messages[0]?.role).toBe('system');
     expect(hooksCall.messages[0]?.content).toMatch(/never as instructions/);
     expect(JSON.parse(hooksCall.messages[1]!.content).topic).toBe('how bees vote');
+  });
+
+  it('tells the model which hook style wins in this chat, once its numbers show one', async () => {
+    const chat = { platform: 'discord', chatId: 'winners', ownerUserId: 'u' };
+    for (const [i, hook] of ['Why do cats purr?', 'What is a black hole?', 'Is coffee bad for you?'].entries()) {
+      const project = await createProject(db.prisma, { ...chat, title: `V${i}`, topic: `v${i}`, nichePackId: 'science' });
+      const plan = await createPlanVersion(db.prisma, project.id, { hookOptions: [hook], hookSelected: hook, scenes: [{ narrationText: hook, durationTargetSec: 5 }] }, 'PLAN_READY');
+      const run = await queueRunForPlan(db.prisma, { projectId: project.id, planVersionId: plan.id, requestedByUserId: 'u' });
+      await db.prisma.run.update({ where: { id: run.id }, data: { status: 'done' } });
+      await addReading(db.prisma, { runId: run.id, platform: 'instagram', source: 'manual', at: new Date(), views: 5000 + i, likes: 10 });
+    }
+    await startProject(deps, chat, opts('how bees vote'));
+    const brief = JSON.parse(fake.chatCalls.find((c) => c.schemaName === 'hooks')!.messages[1]!.content) as Record<string, unknown>;
+    expect(brief.bestPerformingHookStyle).toBe('a question as the first sentence (write at least two hooks this way)');
+    // A chat without numbers gets no such hint.
+    fake.chatCalls.length = 0;
+    await startProject(deps, owner, opts('how ants farm'));
+    expect(JSON.parse(fake.chatCalls[0]!.messages[1]!.content)).not.toHaveProperty('bestPerformingHookStyle');
   });
 
   it('keeps a hostile topic as data inside the JSON request', async () => {
