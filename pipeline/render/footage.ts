@@ -13,16 +13,8 @@ export interface SceneClip {
   credit: Credit;
 }
 
-/** What export.json and the caption say about a clip. */
-export interface Credit {
-  provider: StockClip['provider'];
-  id: string;
-  pageUrl: string;
-  author: string;
-  authorUrl?: string;
-  licence: string;
-  licenceUrl: string;
-}
+/** What export.json and the caption say about a clip: who, where, under which licence. */
+export type Credit = Omit<StockClip, 'file' | 'durationSec'>;
 
 /**
  * Search phrases for a scene, most specific first: the picture's lead phrase when it is a short

@@ -8,6 +8,7 @@ import { createProject } from '../../db/repos/projects';
 import { queueRunForPlan, type RunView } from '../../db/repos/runs';
 import type { RenderServices } from '../../pipeline/render/context';
 import { makeRenderServices } from '../../pipeline/render/services';
+import { RenderRunner } from '../../pipeline/render/runner';
 import { makeTestDatabase, type TestDatabase } from './database';
 
 export interface RenderHarness {
@@ -57,4 +58,19 @@ export async function createShortPlan(h: RenderHarness, scenes = SHORT_SCENES, n
 export async function queueShortRun(h: RenderHarness, scenes = SHORT_SCENES, niche = 'science'): Promise<RunView> {
   const ids = await createShortPlan(h, scenes, niche);
   return queueRunForPlan(h.db.prisma, { ...ids, requestedByUserId: 'u' });
+}
+
+/** Starts a runner on the harness, waits for the queued run to finish, stops it: 'done' or the failure reason. */
+export async function renderQueued(h: RenderHarness): Promise<string> {
+  const runner = new RenderRunner(h.services, { pollMs: 100 });
+  const done = new Promise<string>((resolve) => {
+    runner.on('done', () => resolve('done'));
+    runner.on('failed', (e) => resolve(e.reason));
+  });
+  await runner.start();
+  try {
+    return await done;
+  } finally {
+    await runner.stop();
+  }
 }

@@ -16,7 +16,6 @@ import { clipVerifier, creditsLine, findSceneFootage, stockQueries } from '../..
 import { buildSegmentArgs } from '../../../pipeline/render/graph/args';
 import { buildVideoGraph, clipPreset } from '../../../pipeline/render/graph/video';
 import { checkVideo } from '../../../pipeline/render/qa';
-import { RenderRunner } from '../../../pipeline/render/runner';
 import { makeClipFiles, startFakeStock, type FakeClip, type FakeStock } from '../../support/fakes/stock';
 import type { CommandContext, CommandDeps } from '../../../commands/context';
 import { runCommand } from '../../../commands/dispatch';
@@ -31,7 +30,7 @@ import { makeTargets } from '../../../pipeline/publish/targets';
 import { localSignals } from '../../../pipeline/queue/jobs';
 import { WorkerPool } from '../../../pipeline/render/workers/pool';
 import { makeTestDatabase, type TestDatabase } from '../../support/database';
-import { makeRenderHarness, queueShortRun, type RenderHarness } from '../../support/render';
+import { makeRenderHarness, queueShortRun, renderQueued, type RenderHarness } from '../../support/render';
 
 const bins = findBinaries({ ffmpegPath: process.env.FFMPEG_PATH, ffprobePath: process.env.FFPROBE_PATH });
 const CLIPS: FakeClip[] = [
@@ -245,17 +244,7 @@ describe('a render whose scenes are footage', () => {
     stock.results.set('pexels:octopuses', [clip('portrait-a'), clip('landscape')]);
     stock.results.set('pixabay:octopuses', [clip('portrait-short')]);
     const run = await queueShortRun(h);
-    const runner = new RenderRunner(h.services, { pollMs: 100 });
-    const done = new Promise<string>((resolve) => {
-      runner.on('done', () => resolve('done'));
-      runner.on('failed', (e) => resolve(e.reason));
-    });
-    await runner.start();
-    try {
-      expect(await done).toBe('done');
-    } finally {
-      await runner.stop();
-    }
+    expect(await renderQueued(h)).toBe('done');
     const finished = await getRun(h.db.prisma, run.id);
     const a = finished.artifacts;
     const exported = JSON.parse(readFileSync(a.exportJsonPath!, 'utf8')) as { durationSec: number; caption: string; credits: { scene: number; provider: string; author: string; licence: string }[] };
