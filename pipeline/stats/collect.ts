@@ -74,6 +74,9 @@ export function youtubeStats(apiUrl: string): StatsSource {
   };
 }
 
+/** How long a round may hold the posts it reads (a round that dies mid-way lets go by then); a finished round lets go at once. */
+const LEASE_MS = 9 * 60_000;
+
 /** How often a post is read: hourly in its first two days, then daily, for 30 days. */
 export const CADENCE = { hourlyForMs: 48 * 3600_000, hourMs: 3600_000, dayMs: 24 * 3600_000, forMs: 30 * 24 * 3600_000, slackMs: 5 * 60_000 };
 
@@ -117,11 +120,35 @@ export async function collectStats(deps: CollectDeps): Promise<CollectReport> {
   });
   const last = await deps.db.statReading.groupBy({ by: ['publicationId'], where: { publicationId: { in: posts.map((p) => p.id) } }, _max: { at: true } });
   const lastAt = new Map(last.map((l) => [l.publicationId, l._max.at]));
-  const due = posts.filter((p) => isDue(p.postedAt!, lastAt.get(p.id) ?? null, now));
+  // Each due post is claimed with one conditional UPDATE: of two workers' rounds, one reads it.
+  const due: typeof posts = [];
+  for (const p of posts.filter((x) => isDue(x.postedAt!, lastAt.get(x.id) ?? null, now))) {
+    const { count } = await deps.db.publication.updateMany({
+      where: { id: p.id, OR: [{ statsLeaseUntil: null }, { statsLeaseUntil: { lt: now } }] },
+      data: { statsLeaseUntil: new Date(now.getTime() + LEASE_MS) },
+    });
+    if (count !== 1) continue;
+    // Another round may have read it and let go since `last` was loaded: look again, holding it.
+    const newest = await deps.db.statReading.findFirst({ where: { publicationId: p.id }, orderBy: { at: 'desc' }, select: { at: true } });
+    if (isDue(p.postedAt!, newest?.at ?? null, now)) due.push(p);
+    else await deps.db.publication.updateMany({ where: { id: p.id }, data: { statsLeaseUntil: null } });
+  }
   const skip = (ids: string[], reason: string, extra: Record<string, unknown> = {}) => {
     for (const publicationId of ids) report.skipped.push({ publicationId, reason });
     deps.log.warn({ publications: ids.length, reason, ...extra }, 'stats reading skipped');
   };
+  try {
+    await readDue(deps, due, now, report, skip);
+  } finally {
+    // Let go: the readings now make these posts not due; skipped ones may be tried by the next round.
+    if (due.length) await deps.db.publication.updateMany({ where: { id: { in: due.map((p) => p.id) } }, data: { statsLeaseUntil: null } });
+  }
+  return report;
+}
+
+type DuePost = { id: string; runId: string; target: string; targetRef: string; externalId: string | null; postedAt: Date | null };
+
+async function readDue(deps: CollectDeps, due: DuePost[], now: Date, report: CollectReport, skip: (ids: string[], reason: string, extra?: Record<string, unknown>) => void): Promise<void> {
   for (const source of deps.sources) {
     const mine = due.filter((p) => p.target === source.provider);
     const byAccount = new Map<string, typeof mine>();
@@ -165,7 +192,6 @@ export async function collectStats(deps: CollectDeps): Promise<CollectReport> {
       }
     }
   }
-  return report;
 }
 
 /** The statistics endpoints this deployment can read (TikTok and YouTube, from their configured API URLs). */

@@ -147,6 +147,18 @@ describe('stats collection', () => {
     expect((await db.prisma.run.findUniqueOrThrow({ where: { id: kept.runId }, select: { views: true } })).views).toBe(900);
   });
 
+  it('two workers\' rounds at the same moment read each post once', async () => {
+    for (let i = 0; i < 5; i++) {
+      await posted('tiktok', `90000${i}`);
+      tt.stats.set(`90000${i}`, { view_count: 10, like_count: 1, comment_count: 0, share_count: 0 });
+    }
+    now = hours(0.5);
+    const [a, b] = await Promise.all([collectStats(deps), collectStats(deps)]);
+    expect(a.read + b.read).toBe(5);
+    expect(await db.prisma.statReading.count()).toBe(5);
+    expect(tt.queries.flat()).toHaveLength(5);
+  });
+
   it('a revoked login is a logged skip that asks for the account to be linked again', async () => {
     await posted('youtube', 'yt-revoked');
     yt.stats.set('yt-revoked', { viewCount: '10', likeCount: '1', commentCount: '0' });
