@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../core/config';
-import { makeLogger } from '../../core/logger';
 import { UserError } from '../../core/errors';
 import type { CommandContext } from '../../commands/context';
 import { runCommand } from '../../commands/dispatch';
@@ -9,6 +8,7 @@ import { getProject } from '../../db/repos/projects';
 import { getRun } from '../../db/repos/runs';
 import { describeTime, isTimeZone } from '../../pipeline/schedule/when';
 import { makeApp } from '../app';
+import { terminalLogger } from './terminalLog';
 import { viewToTerminal } from './render';
 
 /** The person at the terminal: the operator, in the machine's time zone unless `--tz` says otherwise. */
@@ -30,7 +30,7 @@ export async function scheduleCommand(args: string[]): Promise<number> {
     throw new UserError('usage', 'Usage: shortsmith schedule <run id> --at "tomorrow 18:00" [--target folder:/dir] [--target webhook:https://…] [--tz Europe/Berlin]');
   }
   const ctx = terminalContext(values.tz);
-  const app = await makeApp(loadConfig(), makeLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr), { worker: false, adapters: false });
+  const app = await makeApp(loadConfig(), terminalLogger(), { worker: false, adapters: false });
   try {
     const run = await getRun(app.deps.db, positionals[0]!);
     const project = await getProject(app.deps.db, run.projectId);
@@ -48,7 +48,7 @@ export async function scheduleCommand(args: string[]): Promise<number> {
 export async function scheduledCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { tz: SCHEDULE_FLAGS.tz } });
   const ctx = terminalContext(values.tz);
-  const app = await makeApp(loadConfig(), makeLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr), { worker: false, adapters: false });
+  const app = await makeApp(loadConfig(), terminalLogger(), { worker: false, adapters: false });
   try {
     const rows = await app.deps.db.publication.findMany({
       where: { status: { in: ['scheduled', 'posting', 'failed'] } }, include: { run: { include: { project: true } } }, orderBy: { dueAt: 'asc' }, take: 200,

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../core/config';
 import { UserError } from '../../core/errors';
-import { makeLogger } from '../../core/logger';
 import { chatStats, recordStats } from '../../commands/stats';
 import { makeApp } from '../app';
+import { terminalLogger } from './terminalLog';
 import { viewToTerminal } from './render';
 import { terminalContext } from './schedule';
 
@@ -26,7 +26,7 @@ export async function statsCommand(args: string[]): Promise<number> {
     if (!m) throw new UserError('usage', '--chat is telegram:<chat id>, discord:<channel id> or cli:terminal.');
     Object.assign(ctx, { platform: m[1]!, chatId: m[2]! });
   }
-  const app = await makeApp(loadConfig(), makeLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr), { worker: false, adapters: false });
+  const app = await makeApp(loadConfig(), terminalLogger(), { worker: false, adapters: false });
   try {
     const { chat: _c, tz: _t, ...numbers } = values;
     const view = positionals[0] === 'set' ? await recordStats(app.deps, ctx, numbers) : await chatStats(app.deps, ctx);

@@ -30,3 +30,11 @@ describe('shortsmith demo', () => {
     }
   });
 });
+
+describe('warnings in a terminal', () => {
+  it('are short lines, not JSON, with what and why', async () => {
+    const { terminalLine } = await import('../../../bot/cli/terminalLog');
+    expect(terminalLine({ level: 40, msg: 'footage not found for scene', scene: 9, reason: 'no usable clip found', projectId: 'p' })).toBe('warning: footage not found for scene (scene 9: no usable clip found)\n');
+    expect(terminalLine({ level: 50, msg: 'voice engine call failed', engine: 'edge', reason: 'timeout' })).toBe('error: voice engine call failed (edge: timeout)\n');
+  });
+});
