@@ -9,9 +9,8 @@ import { statsChartPng } from '../pipeline/stats/chart';
 import { compact, insights, summarize, type VideoFacts } from '../pipeline/stats/summary';
 import type { CommandContext, CommandDeps } from './context';
 import { requireApprover } from './permissions';
-import type { View } from './view';
+import { clip, type View } from './view';
 
-const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const PLATFORM_NAMES: Record<string, string> = { tiktok: 'TikTok', youtube: 'YouTube', instagram: 'Instagram', chat: 'the chat', other: 'elsewhere' };
 
 /** The latest reading per platform, and the totals across them (a video's numbers now). */
@@ -44,7 +43,8 @@ function growth(video: ChatVideo): number | null {
 export async function chatStats(deps: CommandDeps, ctx: CommandContext): Promise<View> {
   const settings = await getChatSettings(deps.db, ctx.platform, ctx.chatId);
   const videos = await chatVideos(deps.db, ctx.platform, ctx.chatId);
-  if (!videos.length) return { title: 'Stats for this chat', text: 'No finished videos yet. Make one with /video create.', ephemeral: true };
+  const usage = await renderUsage(deps, ctx);
+  if (!videos.length) return { title: 'Stats for this chat', text: `${usage}\nNo finished videos yet. Make one with /video create.`, ephemeral: true };
   const measured = videos.filter((v) => v.readings.length);
   const lines = videos.slice(0, 10).map((v, i) => {
     if (!v.readings.length) return `${i + 1}. ${clip(v.title, 60)} — no numbers yet`;
@@ -53,7 +53,7 @@ export async function chatStats(deps: CommandDeps, ctx: CommandContext): Promise
     return `${i + 1}. ${clip(v.title, 60)} — ${compact(now.views)} views${up ? ` (+${compact(up)} in a day)` : ''}, ${compact(now.likes)} likes · ${now.platforms.join(', ')}`;
   });
   if (!measured.length) {
-    lines.push('', 'Numbers come back by themselves from TikTok and YouTube posts; for anything else record them: /video stats views:1200 likes:80 platform:instagram (Telegram: /stats set views:1200 likes:80 platform:instagram).');
+    lines.push('', usage, 'Numbers come back by themselves from TikTok and YouTube posts; for anything else record them: /video stats views:1200 likes:80 platform:instagram (Telegram: /stats set views:1200 likes:80 platform:instagram).');
     return { title: 'Stats for this chat', text: lines.join('\n'), ephemeral: true };
   }
   const facts: VideoFacts[] = measured.map((v) => ({ ...latest(v), hook: v.hook, template: v.template, nichePackId: v.nichePackId, lengthSec: v.targetLengthSec, postedAt: v.postedAt }));
@@ -65,11 +65,20 @@ export async function chatStats(deps: CommandDeps, ctx: CommandContext): Promise
     title: 'Stats for this chat',
     text: [
       `Your videos (${measured.length} with numbers, of ${videos.length}):`, ...lines, '',
-      `What wins here (times in ${settings.timezone}):`, ...insights(dims).map((s) => `• ${s}`),
+      `What wins here (times in ${settings.timezone}):`, ...insights(dims).map((s) => `• ${s}`), '', usage,
     ].join('\n'),
     image: { path, name: 'stats.png' },
     ephemeral: true,
   };
+}
+
+/** What the chat has rendered and what it cost: "Renders: 12 (10 done, 1 failed) · Spent: $0.420". */
+async function renderUsage(deps: CommandDeps, ctx: CommandContext): Promise<string> {
+  const runs = await deps.db.run.findMany({ where: { project: { platform: ctx.platform, chatId: ctx.chatId } }, select: { status: true, costMicros: true } });
+  const done = runs.filter((r) => r.status === 'done').length;
+  const failed = runs.filter((r) => r.status === 'failed' || r.status === 'qa_failed').length;
+  const spent = runs.reduce((n, r) => n + r.costMicros, 0);
+  return `Renders: ${runs.length} (${done} done, ${failed} failed) · Spent: $${(spent / 1e6).toFixed(3)}`;
 }
 
 /** The largest count anyone could mean: more is a typo. */

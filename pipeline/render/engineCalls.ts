@@ -28,7 +28,11 @@ export interface CallContext {
  * failure the caller gets the failure back to fall back on. A cancelled render is not a failure:
  * the abort propagates.
  */
-export async function tryTwice<T>(ctx: CallContext, kind: EngineKind, engine: string, call: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; failure: EngineFailure }> {
+export async function tryTwice<T>(
+  ctx: CallContext, kind: EngineKind, engine: string, call: () => Promise<T>,
+  /** Whether a failure is worth a second try (default: every one). */
+  retry: (f: EngineFailure) => boolean = () => true,
+): Promise<{ ok: true; value: T } | { ok: false; failure: EngineFailure }> {
   let failure: EngineFailure = { status: 'error', reason: 'unknown' };
   for (let attempt = 1; attempt <= 2; attempt++) {
     try {
@@ -37,6 +41,7 @@ export async function tryTwice<T>(ctx: CallContext, kind: EngineKind, engine: st
       if (ctx.signal.aborted) throw err;
       failure = describeFailure(err);
       ctx.log.warn({ runId: ctx.runId, projectId: ctx.projectId, kind, engine, status: failure.status, reason: failure.reason, attempt }, `${kind} engine call failed`);
+      if (attempt === 1 && !retry(failure)) break;
       if (attempt === 1) await new Promise((r) => setTimeout(r, 300));
     }
   }

@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
 import { readTopic, topicNouns } from '../plan/topic';
 import { describeFailure, failureText } from '../providers/failure';
 import { downloadClip, type ClipCache, type VerifyClip } from '../providers/stock/download';
 import { MIN_CLIP_SECONDS, type StockClip, type StockProvider } from '../providers/stock/types';
-import type { CallContext, Fallback } from './engineCalls';
+import { tryTwice, type CallContext, type Fallback } from './engineCalls';
 import { runFfmpeg } from './ffmpeg';
 
 /** A scene's footage: the clip on disk, its first frame (for storyboards and thumbnails) and its credit. */
@@ -57,7 +57,6 @@ async function firstFrame(ffmpeg: string, clip: string, width: number, height: n
   if (existsSync(out)) return out;
   const part = `${out}.part.jpg`;
   await runFfmpeg(ffmpeg, ['-hide_banner', '-nostdin', '-y', '-v', 'error', '-i', clip, '-frames:v', '1', '-vf', `scale=${width}:${height}:force_original_aspect_ratio=increase,crop=${width}:${height},setsar=1`, '-q:v', '3', part], { signal });
-  const { renameSync } = await import('node:fs');
   renameSync(part, out);
   return out;
 }
@@ -100,24 +99,14 @@ export async function findSceneFootage(
     const key = `${provider.id}|${query}`;
     const known = searches.get(key);
     if (known) return known;
-    for (let attempt = 1; attempt <= 2; attempt++) {
-      try {
-        const found = await provider.search({ query, width: services.format.width, height: services.format.height, signal: ctx.signal });
-        searches.set(key, found);
-        return found;
-      } catch (err) {
-        if (ctx.signal.aborted) throw err;
-        const failure = describeFailure(err);
-        ctx.log.warn({ runId: ctx.runId, projectId: ctx.projectId, kind: 'footage', engine: provider.engine, status: failure.status, reason: failure.reason, attempt }, 'footage engine call failed');
-        // A rate limit is not retried here: the library said when to come back, and the render will not wait.
-        if (attempt === 2 || failure.status === 429) {
-          down.set(provider.engine, failureText(failure));
-          return [];
-        }
-        await new Promise((r) => setTimeout(r, 300));
-      }
+    // A rate limit is not retried: the library said when to come back, and the render will not wait.
+    const r = await tryTwice(ctx, 'footage', provider.engine, () => provider.search({ query, width: services.format.width, height: services.format.height, signal: ctx.signal }), (f) => f.status !== 429);
+    if (!r.ok) {
+      down.set(provider.engine, failureText(r.failure));
+      return [];
     }
-    return [];
+    searches.set(key, r.value);
+    return r.value;
   };
 
   for (const [i, scene] of scenes.entries()) {

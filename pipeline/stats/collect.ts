@@ -1,3 +1,4 @@
+import cron, { type ScheduledTask } from 'node-cron';
 import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
 import type { Sealer } from '../../core/seal';
@@ -204,13 +205,12 @@ export function statsSources(config: Config): StatsSource[] {
  * process, next to the publish scheduler. A failed round is logged; the next one tries again.
  */
 export class StatsCollector {
-  private task: import('node-cron').ScheduledTask | null = null;
+  private task: ScheduledTask | null = null;
   private running: Promise<unknown> | null = null;
 
   constructor(private readonly deps: CollectDeps, private readonly cronExpression = '*/10 * * * *') {}
 
   async start(): Promise<void> {
-    const cron = (await import('node-cron')).default;
     this.task = cron.schedule(this.cronExpression, () => void this.round(), { name: 'stats', noOverlap: true });
   }
 

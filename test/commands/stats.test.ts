@@ -144,6 +144,7 @@ describe('/video stats in a chat', () => {
     expect(view.text).toContain('What wins here (times in America/New_York):');
     expect(view.text).toContain('• Question hooks do best: a median of 3k views over 3 videos (number hooks: 440 over 3 videos).');
     expect(view.text).toContain('• 12:00–15:00 do best');
+    expect(view.text).toContain('Renders: 6 (6 done, 0 failed) · Spent: $0.000');
     const png = readFileSync(view.image!.path);
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([CHART_SIZE.width, CHART_SIZE.height]);
@@ -163,7 +164,7 @@ describe('/video stats in a chat', () => {
   });
 
   it('says what to do when there is nothing yet', async () => {
-    expect((await run(chat('empty'), () => chatStats(deps, chat('empty')))).text).toMatch(/No finished videos yet/);
+    expect((await run(chat('empty'), () => chatStats(deps, chat('empty')))).text).toBe('Renders: 0 (0 done, 0 failed) · Spent: $0.000\nNo finished videos yet. Make one with /video create.');
     await finishedVideo('c3', { title: 'Quiet one', hook: 'A hook.', postedAt: '2026-11-30T18:00:00Z' });
     expect((await run(chat('c3'), () => chatStats(deps, chat('c3')))).text).toMatch(/no numbers yet[\s\S]*record them: \/video stats views:1200/);
   });
